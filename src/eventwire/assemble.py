@@ -1,0 +1,70 @@
+"""Doc → `models.Document`: the one place where spaCy objects become eventwire's dataclasses."""
+from __future__ import annotations
+
+from typing import Optional
+
+from spacy.tokens import Doc, Span
+
+from eventwire.extract.mentions import EntityMention, PlaceMention
+from eventwire.knowledge.gazetteer import GazPlace
+from eventwire.models import (
+    Document, Entity, Place, Quantity, Quote, RawDocument, Sentence, Speaker, TimeExpression,
+)
+
+
+def assemble(doc: Doc, raw: RawDocument) -> Document:
+    """Everything the components found on `doc`, as a `Document` for `raw`."""
+    entities, ids = _entities(doc)
+    return Document(
+        doc_id=raw.doc_id, text=doc.text, published=raw.published, title=raw.title,
+        source=raw.source, url=raw.url,
+        sentences=tuple(Sentence(s.start_char, s.end_char) for s in doc.sents),
+        entities=entities,
+        places=tuple(place_model(p) for p in doc._.ew_places or ()),
+        times=tuple(
+            TimeExpression(t.span.text, t.span.start_char, t.span.end_char, t.value, t.precision, t.relation)
+            for t in doc._.ew_times or ()
+        ),
+        quantities=tuple(
+            Quantity(q.span.text, q.span.start_char, q.span.end_char, q.value, q.qualifier, q.unit, q.kind)
+            for q in doc._.ew_quantities or ()
+        ),
+        quotes=tuple(_quote(doc, q) for q in doc._.ew_quotes or ()),
+        errors=tuple(raw.warnings),
+    )
+
+
+def place_model(p: PlaceMention) -> Place:
+    return gaz_place_model(p.place, p.span.text, p.span.start_char, p.span.end_char, p.as_actor)
+
+
+def gaz_place_model(g: GazPlace, text: str, start: int, end: int, as_actor: bool = False) -> Place:
+    return Place(
+        text=text, start=start, end=end, name=g.name, geonameid=g.geonameid, country=g.country,
+        admin1=g.admin1, lat=g.lat, lon=g.lon, feature=g.feature, as_actor=as_actor,
+    )
+
+
+def _entities(doc: Doc) -> tuple[tuple[Entity, ...], dict[int, str]]:
+    mentions: list[EntityMention] = sorted(doc._.ew_entities or (), key=lambda m: (m.start, -(m.end - m.start)))
+    ids = {id(m): f"e{i}" for i, m in enumerate(mentions, 1)}
+    out = []
+    for m in mentions:
+        ref = m.refers_to
+        out.append(Entity(
+            id=ids[id(m)], text=m.span.text, start=m.span.start_char, end=m.span.end_char,
+            label=m.label, actor=m.actor, refers_to=ids.get(id(ref)) if ref is not None else None,
+        ))
+    return tuple(out), ids
+
+
+def _quote(doc: Doc, q) -> Quote:
+    speaker: Optional[Speaker] = None
+    if q.speaker is not None:
+        span: Span = q.speaker
+        actor = None
+        if q.speaker_entity is not None:
+            root = q.speaker_entity
+            actor = root.actor or (root.root().actor if root.refers_to else None)
+        speaker = Speaker(span.text, span.start_char, span.end_char, actor)
+    return Quote(text=doc.text[q.start:q.end], start=q.start, end=q.end, speaker=speaker, cue=q.cue)

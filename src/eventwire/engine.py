@@ -1,0 +1,110 @@
+"""`Engine`: the one object that turns raw documents into `Document`s.
+
+It owns the spaCy pipeline (loaded once, lazily) and processes documents in batches; a document
+that breaks a component is retried on its own and, if it still fails, reported as a `Failure`
+while the rest of the batch goes on.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Optional
+
+from eventwire.errors import InputError
+from eventwire.ingest import DEFAULT_MAX_CHARS, read_text_document
+from eventwire.models import Document, Failure, RawDocument
+
+
+class Engine:
+    """Extraction with one spaCy pipeline. `model`: an installed spaCy package name;
+    `actors`: extra actor files (our JSONL or PETRARCH .txt)."""
+
+    def __init__(
+        self,
+        model: Optional[str] = None,
+        actors: Sequence[str] = (),
+        max_chars: int = DEFAULT_MAX_CHARS,
+        batch_size: int = 16,
+    ):
+        from eventwire.nlp.pipeline import DEFAULT_MODEL
+
+        self.model = model or DEFAULT_MODEL
+        self.actors = tuple(str(a) for a in actors)
+        self.max_chars = max_chars
+        self.batch_size = batch_size
+
+    @functools.cached_property
+    def nlp(self):
+        from eventwire.nlp.pipeline import load_pipeline
+
+        nlp = load_pipeline(self.model, self.actors)
+        nlp.max_length = max(nlp.max_length, self.max_chars + 1)
+        return nlp
+
+    def extract(
+        self,
+        text: str,
+        *,
+        doc_id: Optional[str] = None,
+        published: Optional[str] = None,
+        title: Optional[str] = None,
+        source: Optional[str] = None,
+        url: Optional[str] = None,
+    ) -> Document:
+        """Extract one text; raises `InputError` when the text cannot be processed."""
+        raw = read_text_document(
+            text, doc_id=doc_id, published=published, title=title, source=source, url=url,
+            max_chars=self.max_chars,
+        )
+        result = next(self.process_many([raw]))
+        if isinstance(result, Failure):
+            raise InputError(result.reason, origin=result.origin, doc_id=result.doc_id)
+        return result
+
+    def process_many(self, items: Iterable[RawDocument | Failure]) -> Iterator[Document | Failure]:
+        """Documents (or failures) in input order; failures passed in are passed through."""
+        iterator = iter(items)
+        while True:
+            chunk = list(itertools.islice(iterator, self.batch_size))
+            if not chunk:
+                return
+            raws = [x for x in chunk if isinstance(x, RawDocument)]
+            results: dict[int, Document | Failure] = {}
+            try:
+                for raw, doc in zip(raws, self.nlp.pipe(self._docs(raws))):
+                    results[id(raw)] = self._assemble(doc, raw)
+            except Exception:  # retry one by one so one bad document does not sink its batch
+                results = {id(raw): self._one(raw) for raw in raws}
+            for x in chunk:
+                yield results[id(x)] if isinstance(x, RawDocument) else x
+
+    def _docs(self, raws: list[RawDocument]):
+        for raw in raws:
+            doc = self.nlp.make_doc(raw.text)
+            doc._.ew_published = raw.published
+            yield doc
+
+    def _one(self, raw: RawDocument) -> Document | Failure:
+        try:
+            doc = self.nlp(next(self._docs([raw])))
+            return self._assemble(doc, raw)
+        except Exception as exc:  # a bug or an input no rule expected: record it and go on
+            return Failure(origin=raw.origin or raw.doc_id, doc_id=raw.doc_id,
+                           reason=f"processing failed: {type(exc).__name__}: {exc}")
+
+    @staticmethod
+    def _assemble(doc, raw: RawDocument) -> Document:
+        from eventwire.assemble import assemble
+
+        return assemble(doc, raw)
+
+
+@functools.lru_cache(maxsize=2)
+def default_engine(model: Optional[str] = None) -> Engine:
+    return Engine(model=model)
+
+
+def extract(text: str, **kwargs) -> Document:
+    """Extract one text with the default engine: `eventwire.extract("…", published="2025-05-07")`."""
+    return default_engine().extract(text, **kwargs)

@@ -1,0 +1,81 @@
+"""What the components leave on a Doc: mentions tied to spaCy spans.
+
+These are the only classes that hold spaCy objects; `eventwire.assemble` turns them into the
+frozen `models` dataclasses.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from spacy.tokens import Span
+
+from eventwire.knowledge.gazetteer import GazPlace
+from eventwire.models import Actor
+
+
+@dataclass(eq=False)
+class PlaceMention:
+    span: Span
+    place: GazPlace
+    as_actor: bool = False
+    kb_kind: Optional[str] = None  # "country" | "capital" | "metonym" when the KB knows the name
+    metonym_sector: Optional[str] = None
+
+
+@dataclass(eq=False)
+class EntityMention:
+    span: Span
+    label: str  # PERSON | ORG | GPE | LOC | NORP | FAC
+    actor: Optional[Actor] = None
+    kind: str = "name"  # name | nominal | pronoun
+    refers_to: Optional["EntityMention"] = None
+    role_phrase: Optional[str] = None  # for nominals: "president", "defence ministry"
+    place: Optional[PlaceMention] = None
+
+    @property
+    def start(self) -> int:
+        return self.span.start
+
+    @property
+    def end(self) -> int:
+        return self.span.end
+
+    def root(self) -> "EntityMention":
+        seen = {id(self)}
+        m = self
+        while m.refers_to is not None and id(m.refers_to) not in seen:
+            seen.add(id(m.refers_to))
+            m = m.refers_to
+        return m
+
+
+@dataclass(eq=False)
+class TimeMention:
+    span: Span
+    value: Optional[str]
+    precision: str
+    relation: str
+
+
+@dataclass(eq=False)
+class QuantityMention:
+    span: Span
+    value: float | int
+    qualifier: str
+    unit: Optional[str]
+    kind: str
+
+
+@dataclass(eq=False)
+class QuoteMention:
+    start: int  # character offsets of the quoted words (without the quotation marks)
+    end: int
+    speaker: Optional[Span] = None
+    speaker_entity: Optional[EntityMention] = None
+    cue: Optional[str] = None
+    pieces: list[tuple[int, int]] = field(default_factory=list)
+
+
+def char_span_text(span: Span) -> tuple[int, int, str]:
+    return span.start_char, span.end_char, span.text

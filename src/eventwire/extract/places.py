@@ -1,0 +1,172 @@
+"""`ew_places`: find place names and geocode them against the offline gazetteer.
+
+Candidates are spaCy's GPE/LOC/FAC entities plus the actor KB's countries, capitals and
+metonyms (spaCy sometimes calls "Kyiv" a person). Each is resolved with the document's countries
+and a neighbouring hint ("Baku, Azerbaijan"); a place that does something ("Kyiv launched…",
+"drones launched by Kyiv") is marked `as_actor`.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from eventwire.extract.kbnames import KBMatch, name_finder
+from eventwire.extract.mentions import PlaceMention
+from eventwire.knowledge.actors import ActorKB, cached_actor_kb
+from eventwire.knowledge.gazetteer import Gazetteer, cached_gazetteer
+from eventwire.knowledge.text import key
+
+PLACE_KINDS = ("country", "capital", "metonym", "region")
+_NER_PLACE = {"GPE", "LOC", "FAC"}
+_TRIM_START = {"the", "The", "THE"}
+# Nouns whose possessor is a place being located, not an actor: "Moscow's airports".
+PLACE_PART_NOUNS = frozenset(
+    """airport airports street streets region regions city centre center outskirts suburb suburbs
+    district districts border borders coast coastline skyline port ports station stations
+    resident residents population people citizen citizens inhabitant inhabitants mayor governor
+    province provinces capital territory territories airspace waters soil neighbourhood
+    neighborhood area areas part parts north south east west heart side hospital hospitals
+    school schools university universities road roads bridge bridges river rivers weather
+    climate economy landscape history culture""".split()
+)
+
+
+@Language.factory(
+    "ew_places",
+    default_config={"actors_files": [], "min_city_population": 15000},
+    assigns=["doc._.ew_places"],
+    requires=["doc.ents", "token.dep"],
+)
+def make_places(nlp: Language, name: str, actors_files: list[str], min_city_population: int):
+    files = tuple(actors_files)
+    return PlaceFinder(nlp, cached_actor_kb(files), cached_gazetteer(files, min_city_population))
+
+
+class PlaceFinder:
+    def __init__(self, nlp: Language, kb: ActorKB, gazetteer: Gazetteer):
+        self.kb = kb
+        self.gazetteer = gazetteer
+        self.find_names = name_finder(kb, nlp.tokenizer)
+
+    def __call__(self, doc: Doc) -> Doc:
+        kb_matches = self.find_names(doc)
+        spans = self._candidates(doc, kb_matches)
+        countries = self._document_countries(kb_matches)
+        mentions: list[PlaceMention] = []
+        by_start = {s.start: s for s, _ in spans}
+        # First the names that need no context (countries, unambiguous places), to learn the
+        # document's countries; then everything with that context.
+        for _round in (0, 1):
+            mentions = []
+            for span, kb_kind in spans:
+                hint = _hint(doc, span, by_start)
+                res = self.gazetteer.resolve(span.text, countries, hint.text if hint else None)
+                if res is None:
+                    continue
+                if _round == 0 and not res.ambiguous and res.place.country:
+                    countries[res.place.country] += 1
+                if _round == 1:
+                    sector = None
+                    if kb_kind == "metonym":
+                        sector = next((n.sector for n in self.kb.lookup(span.text) if n.kind == "metonym"), None)
+                    mentions.append(PlaceMention(
+                        span=span, place=res.place, kb_kind=kb_kind, metonym_sector=sector,
+                        as_actor=kb_kind is not None and acts_as_actor(span),
+                    ))
+        doc._.ew_places = mentions
+        return doc
+
+    def _document_countries(self, kb_matches: list[KBMatch]) -> Counter:
+        counts: Counter = Counter()
+        for m in kb_matches:
+            best = m.best()
+            if best.kind in ("country", "capital", "metonym", "country_adj", "country_people"):
+                code = self.kb.countries[best.ref].code if best.ref in self.kb.countries else best.ref
+                counts[code] += 1
+        return counts
+
+    def _candidates(self, doc: Doc, kb_matches: list[KBMatch]) -> list[tuple[Span, Optional[str]]]:
+        out: list[tuple[Span, Optional[str]]] = []
+        taken = [False] * len(doc)
+        non_place_kb = [False] * len(doc)
+        for m in kb_matches:
+            best = m.best()
+            if best.kind in PLACE_KINDS:
+                span = doc[m.start:m.end]
+                if _inside_other_name(doc, span):
+                    continue
+                out.append((span, best.kind))
+                for i in range(m.start, m.end):
+                    taken[i] = True
+            elif best.kind in ("person", "org"):
+                for i in range(m.start, m.end):
+                    non_place_kb[i] = True
+        for ent in doc.ents:
+            if any(taken[i] or non_place_kb[i] for i in range(ent.start, ent.end)):
+                continue
+            span = _trim(ent)
+            if span is None:
+                continue
+            if ent.label_ in _NER_PLACE:
+                out.append((span, None))
+            elif ent.label_ in ("PERSON", "ORG") and self._is_major_place(span.text):
+                out.append((span, None))
+        out.sort(key=lambda x: x[0].start)
+        return out
+
+    def _is_major_place(self, text: str) -> bool:
+        for c in self.gazetteer.candidates(text):
+            if c.feature == "country" or c.capital or c.population >= 1_000_000:
+                return True
+        return False
+
+
+def _trim(span: Span) -> Optional[Span]:
+    start, end = span.start, span.end
+    while start < end and span.doc[start].text in _TRIM_START:
+        start += 1
+    while end > start and (span.doc[end - 1].tag_ == "POS" or span.doc[end - 1].is_punct):
+        end -= 1
+    if start >= end or all(t.like_num for t in span.doc[start:end]):
+        return None
+    return span.doc[start:end]
+
+
+def _inside_other_name(doc: Doc, span: Span) -> bool:
+    """True when a KB place name is only part of a longer name: "Power of Siberia 2", "New Jersey"."""
+    for ent in doc.ents:
+        if ent.start <= span.start and span.end <= ent.end and (ent.end - ent.start) > (span.end - span.start):
+            if ent.label_ in ("ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"):
+                return True
+            if ent.label_ in ("GPE", "LOC") and not (ent.start < span.start and doc[span.start - 1].text == ","):
+                return True
+    return False
+
+
+def _hint(doc: Doc, span: Span, by_start: dict[int, Span]) -> Optional[Span]:
+    """'Baku, Azerbaijan' → Azerbaijan; 'Pandi, Bulacan' → Bulacan."""
+    i = span.end
+    if i < len(doc) - 1 and doc[i].text == ",":
+        return by_start.get(i + 1)
+    return None
+
+
+def acts_as_actor(span: Span) -> bool:
+    """Does this place name stand for an actor here ("Kyiv launched", "accused China")?"""
+    root: Token = span.root
+    while root.dep_ in ("conj", "appos") and root.head is not root:
+        root = root.head
+    dep = root.dep_
+    if dep in ("nsubj", "nsubjpass", "dobj", "dative", "iobj", "attr"):
+        return True
+    if dep == "pobj":
+        prep = root.head
+        return prep.dep_ == "agent" or key(prep.text) in ("by", "with", "against", "between")
+    if dep == "poss":
+        return key(root.head.lemma_) not in PLACE_PART_NOUNS and key(root.head.text) not in PLACE_PART_NOUNS
+    if dep in ("compound", "amod", "nmod"):
+        return root.head.pos_ in ("NOUN", "PROPN") and key(root.head.text) not in PLACE_PART_NOUNS
+    return False

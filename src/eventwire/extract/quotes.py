@@ -1,0 +1,198 @@
+"""`ew_quotes`: direct quotations and who said them.
+
+A quotation is text between quotation marks (“…”, "…", ``…''), or a transcript turn
+("WALLACE: …"). Its speaker comes from the speech verb that governs it ("X said", "said X",
+"X wrote: …", "…, saying that …", "X described Y as “…”"), from "according to X", or from the
+quotation just before it when a quote runs on over paragraphs. Short quoted phrases with no
+speech verb (“no limits”) are scare quotes: they are kept, with no speaker.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from eventwire.extract.mentions import EntityMention, QuoteMention
+
+SPEECH_VERBS = frozenset(
+    """say tell write add insist state declare warn claim argue explain note ask reply announce
+    tweet post describe call quote acknowledge admit allege assert caution comment complain
+    concede confirm contend counter demand deny emphasise emphasize estimate indicate inform
+    maintain mention observe predict proclaim promise recall remark report respond reveal
+    stress suggest testify urge vow whisper shout scream joke lament boast charge dub brand
+    label term continue conclude recount recalled""".split()
+)
+_OPEN_CLOSE = {"“": "”", "``": "''", "«": "»", "„": "“"}
+_TRANSCRIPT = re.compile(r"^(?P<name>[A-Z][A-Z.'\- ]{1,40}[A-Z.]):\s+(?P<body>\S.*)$")
+SCARE_MAX_WORDS = 4
+
+
+@Language.factory("ew_quotes", assigns=["doc._.ew_quotes"], requires=["doc._.ew_entities", "token.dep"])
+def make_quotes(nlp: Language, name: str):
+    return QuoteFinder()
+
+
+class QuoteFinder:
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = doc._.ew_entities or []
+        out: list[QuoteMention] = []
+        previous: Optional[QuoteMention] = None
+        for start, end, continues in find_quotations(doc.text):
+            q = QuoteMention(start=start, end=end)
+            words = len(doc.text[start:end].split())
+            speaker, cue = self._speaker(doc, start, end, mentions)
+            if speaker is None and continues and previous is not None and previous.speaker is not None:
+                speaker, cue = previous.speaker, previous.cue
+            if speaker is None and words <= SCARE_MAX_WORDS:
+                q.cue = None
+            elif speaker is not None:
+                q.speaker = speaker
+                q.cue = cue
+                q.speaker_entity = _mention_at(mentions, speaker)
+            out.append(q)
+            previous = q
+        for start, end, name_span in find_transcript_turns(doc):
+            if any(q.start <= start < q.end for q in out):
+                continue
+            out.append(QuoteMention(start=start, end=end, speaker=name_span, cue=":",
+                                    speaker_entity=_mention_at(mentions, name_span)))
+        out.sort(key=lambda q: q.start)
+        doc._.ew_quotes = out
+        return doc
+
+    def _speaker(self, doc: Doc, start: int, end: int, mentions) -> tuple[Optional[Span], Optional[str]]:
+        inside = doc.char_span(start, end, alignment_mode="expand")
+        if inside is None or len(inside) == 0:
+            return None, None
+        # 1. a speech verb outside the quotation that governs words inside it
+        for tok in inside:
+            node = tok.head
+            for _ in range(3):
+                if node.i < inside.start or node.i >= inside.end:
+                    if node.lemma_.lower() in SPEECH_VERBS and node.pos_ in ("VERB", "AUX"):
+                        speaker = _subject(node)
+                        if speaker is not None:
+                            return _speaker_span(speaker, mentions), node.text
+                    break
+                if node.head is node:
+                    break
+                node = node.head
+        # 2. a speech verb in the same sentence(s), outside the quotation
+        sents = {inside[0].sent.start, inside[-1].sent.start}
+        region = [t for s in sents for t in doc[s:].sent if not (inside.start <= t.i < inside.end)]
+        for tok in region:
+            if tok.lemma_.lower() in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX"):
+                speaker = _subject(tok)
+                if speaker is not None and not (inside.start <= speaker.i < inside.end):
+                    return _speaker_span(speaker, mentions), tok.text
+        # 3. "according to X"
+        for tok in region:
+            if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+                obj = next((c for c in doc[tok.i + 1].children if c.dep_ == "pobj"), None)
+                if obj is not None:
+                    return _speaker_span(obj, mentions), "according to"
+        return None, None
+
+
+def find_quotations(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, continues_previous) of quoted words, marks excluded, per paragraph."""
+    out: list[tuple[int, int, bool]] = []
+    offset = 0
+    prev_open_at_end = False
+    for para in text.split("\n"):
+        pos = 0
+        opened_here = False
+        first_piece = True
+        while pos < len(para):
+            m = re.search(r"“|``|«|„|\"", para[pos:])
+            if m is None:
+                break
+            mark = m.group(0)
+            o = pos + m.start()
+            closing = _OPEN_CLOSE.get(mark, '"')
+            c = para.find(closing, o + len(mark))
+            if mark == '"' and o > 0 and para[o - 1].isalnum():
+                pos = o + 1  # an inch mark or a stray quote, not an opening
+                continue
+            if c < 0:
+                c = len(para)
+                opened_here = True
+            s, e = o + len(mark), c
+            while s < e and para[s].isspace():
+                s += 1
+            while e > s and para[e - 1] in " ,\t":
+                e -= 1
+            if e > s:
+                out.append((offset + s, offset + e, first_piece and prev_open_at_end and o < 3))
+            first_piece = False
+            pos = c + len(closing)
+        prev_open_at_end = opened_here
+        offset += len(para) + 1
+    return out
+
+
+def find_transcript_turns(doc: Doc) -> list[tuple[int, int, Span]]:
+    """'WALLACE: Let's start…' → (start, end, span of WALLACE)."""
+    out = []
+    offset = 0
+    for para in doc.text.split("\n"):
+        m = _TRANSCRIPT.match(para)
+        if m:
+            name = doc.char_span(offset + m.start("name"), offset + m.end("name"), alignment_mode="expand")
+            if name is not None:
+                out.append((offset + m.start("body"), offset + len(para.rstrip()), name))
+        offset += len(para) + 1
+    return out
+
+
+def _subject(verb: Token) -> Optional[Token]:
+    """The sayer: nsubj of the verb, the agent of a passive, or of the verb a participle hangs on."""
+    node = verb
+    for _ in range(3):
+        for child in node.children:
+            if child.dep_ in ("nsubj",):
+                return child
+        for child in node.children:
+            if child.dep_ == "agent":
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if obj is not None:
+                    return obj
+        # "…, saying that …" / "…, adding …": the participle's subject is its head's subject
+        if node.dep_ in ("advcl", "xcomp", "conj", "ccomp") and node.tag_ in ("VBG", "VBN", "VBD", "VB"):
+            node = node.head
+            continue
+        break
+    # subject after the verb: "…,” said Mr Smith
+    for child in verb.rights:
+        if child.dep_ in ("nsubj", "dobj", "attr") and child.pos_ in ("PROPN", "NOUN", "PRON"):
+            return child
+    return None
+
+
+def _speaker_span(tok: Token, mentions: list[EntityMention]) -> Span:
+    m = _mention_covering(mentions, tok.i)
+    if m is not None:
+        return m.span
+    start = tok.left_edge.i
+    end = tok.i + 1
+    return tok.doc[start:end]
+
+
+def _mention_covering(mentions: list[EntityMention], i: int) -> Optional[EntityMention]:
+    best = None
+    for m in mentions:
+        if m.start <= i < m.end and (best is None or (m.end - m.start) > (best.end - best.start)):
+            best = m
+    return best
+
+
+def _mention_at(mentions: list[EntityMention], span: Span) -> Optional[EntityMention]:
+    best = None
+    for m in mentions:
+        if m.start < span.end and span.start < m.end:
+            if best is None or (m.actor is not None and best.actor is None) or \
+                    (m.span.root == span.root and best.span.root != span.root):
+                best = m
+    return best

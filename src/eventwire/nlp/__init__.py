@@ -1,0 +1,1 @@
+"""spaCy side of eventwire: loading the pipeline and declaring Doc extensions."""
