@@ -31,6 +31,7 @@ _PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "hersel
 _THING_PRONOUNS = {"it", "its", "itself"}
 _GROUP_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
 _NOMINAL_LEFT_DEPS = {"det", "poss", "amod", "compound", "nummod", "quantmod", "predet", "nmod", "case", "advmod", "npadvmod"}
+GENERIC_TITLES = frozenset({"leader", "head of state", "head of government", "official", "politician", "statesman"})
 _STANCE_PREFIXES = {"pro", "anti", "non", "ex"}
 _LABEL_OF_KIND = {
     "person": "PERSON", "org": "ORG", "country": "GPE", "capital": "GPE", "metonym": "ORG",
@@ -58,13 +59,14 @@ class ActorResolver:
     def __call__(self, doc: Doc) -> Doc:
         date = doc._.ew_published
         places = {(p.span.start, p.span.end): p for p in doc._.ew_places or ()}
+        places.update({(p.span.start, None): p for p in doc._.ew_places or ()})
         named = self._named_mentions(doc, self.find_names(doc), places)
         nominals = self._nominal_mentions(doc, named)
-        mentions = sorted(named + nominals, key=lambda m: (m.start, -(m.end - m.start)))
+        mentions = sorted(named + nominals, key=lambda m: (m.start, m.end - m.start))
         mentions = self._surname_mentions(doc, mentions)
         resolved: list[EntityMention] = []
         for m in mentions:
-            self._resolve(doc, m, resolved, date)
+            self._resolve(doc, m, resolved, mentions, date)
             resolved.append(m)
         resolved = self._pronouns(doc, resolved)
         self._link_office_holders(resolved, date)
@@ -100,8 +102,10 @@ class ActorResolver:
             if span is None or any(covered[i] is not None for i in range(span.start, span.end)):
                 continue
             label = ent.label_
-            place = places.get((span.start, span.end))
-            if place is not None and label in ("PERSON", "ORG"):
+            place = places.get((span.start, span.end)) or places.get((span.start, None))
+            if place is not None and place.span.start == span.start and place.span.end > span.end:
+                span = place.span  # "Donetsk" + "region"
+            if place is not None and label in ("PERSON", "ORG", "NORP"):
                 label = "GPE" if place.place.feature in ("country", "city", "admin1", "admin2") else "LOC"
             mention = EntityMention(span=span, label=label, place=place)
             if place is not None:
@@ -242,9 +246,9 @@ class ActorResolver:
         return doc[start:end]
 
     # ---- resolution in document order ---------------------------------------------------------
-    def _resolve(self, doc: Doc, m: EntityMention, before: list[EntityMention], date) -> None:
+    def _resolve(self, doc: Doc, m: EntityMention, before: list[EntityMention], everything, date) -> None:
         if m.kind == "nominal":
-            self._resolve_nominal(doc, m, before, date)
+            self._resolve_nominal(doc, m, before, everything, date)
         elif m.label == "PERSON":
             self._resolve_person(doc, m, before, date)
 
@@ -272,15 +276,13 @@ class ActorResolver:
                             return c
         return None
 
-    def _country_of_token(self, tok: Token, before=None) -> Optional[str]:
-        if before is not None:
-            for m in reversed(before):
-                if m.start <= tok.i < m.end:
-                    if m.actor is not None and m.actor.country:
-                        return m.actor.country
-                    if m.place is not None and m.place.place.country:
-                        return m.place.place.country
-                    break
+    def _country_of_token(self, tok: Token, mentions=None) -> Optional[str]:
+        for m in mentions or ():
+            if m.kind != "nominal" and m.start <= tok.i < m.end:
+                if m.actor is not None and m.actor.country:
+                    return m.actor.country
+                if m.place is not None and m.place.place.country:
+                    return m.place.place.country
         for form in (tok.text, tok.lemma_):
             for name in self.kb.lookup(form):
                 if name.kind in ("country", "country_adj", "country_people", "capital", "metonym"):
@@ -290,17 +292,18 @@ class ActorResolver:
         code = self.kb.country_of_adjective(tok.text)
         return code
 
-    def _place_name_of_token(self, tok: Token, before) -> Optional[str]:
-        for m in reversed(before):
+    def _place_name_of_token(self, tok: Token, mentions) -> Optional[str]:
+        for m in mentions:
             if m.start <= tok.i < m.end and m.place is not None:
                 return m.place.place.name if m.place.place.feature != "country" else None
         return None
 
-    def _resolve_nominal(self, doc: Doc, m: EntityMention, before, date) -> None:
+    def _resolve_nominal(self, doc: Doc, m: EntityMention, before, everything, date) -> None:
         head = m.span.root
         role = self.kb.role_noun(m.role_phrase or "")
-        country = self._country_from_modifiers(head, m.span, before)
-        appositive = self._appositive_name(head, before)
+        known = before + [x for x in everything if x.kind == "name" and x.start >= m.start]
+        country = self._country_from_modifiers(head, m.span, known)
+        appositive = self._appositive_name(head, everything)
         if country is None and appositive is not None and appositive.actor is not None:
             country = appositive.actor.country
         if country is None:
@@ -310,9 +313,9 @@ class ActorResolver:
             if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ == "of"):
                 target = child if child.dep_ == "poss" else next((c for c in child.children if c.dep_ == "pobj"), None)
                 if target is not None:
-                    place_name = self._place_name_of_token(target, before) or place_name
+                    place_name = self._place_name_of_token(target, known) or place_name
         role_title = None
-        if role is not None and role.kind in ("person", "office"):
+        if role is not None and role.kind in ("person", "office") and head.tag_ in ("NN", "NNP"):
             where = place_name or self.kb.country_label(country)
             role_title = f"{_title(role.phrase)} of {where}" if where else _title(role.phrase)
         m.actor = Actor(name=None, country=country, sector=role.sector if role else None,
@@ -329,13 +332,13 @@ class ActorResolver:
                                 role=(a.role if a and a.role else role_title), kb_id=a.kb_id if a else None,
                                 how="coref")
 
-    def _appositive_name(self, head: Token, before) -> Optional[EntityMention]:
+    def _appositive_name(self, head: Token, mentions) -> Optional[EntityMention]:
         """'Moscow's mayor, Sergei Sobyanin' / 'Sergei Sobyanin, Moscow's mayor' (named side)."""
         candidates = [c for c in head.children if c.dep_ == "appos"]
         if head.dep_ == "appos":
             candidates.append(head.head)
         for tok in candidates:
-            for mm in before:
+            for mm in mentions:
                 if mm.kind == "name" and mm.start <= tok.i < mm.end and mm.label in ("PERSON", "ORG"):
                     return mm
         return None
@@ -355,11 +358,24 @@ class ActorResolver:
                               role=a.role or n_actor.role, kb_id=a.kb_id, how="appositive")
 
     def _title_antecedent(self, m: EntityMention, before, country) -> Optional[EntityMention]:
+        """The person named earlier that a title phrase points to: 'the Chinese leader' → Xi."""
         for prev in reversed(before):
             if prev.label == "PERSON" and prev.kind == "name" and prev.actor is not None \
-                    and prev.actor.country == country:
+                    and prev.actor.country == country and self._fits_role(m.role_phrase or "", prev.actor):
                 return prev
         return None
+
+    def _fits_role(self, phrase: str, actor: Actor) -> bool:
+        """Could someone with this actor's role be called '<phrase>'? 'leader' fits any head of
+        state or government; 'president' fits 'President of Serbia'; 'interior minister' does not
+        fit 'President of Kenya'."""
+        role = key(actor.role or "")
+        if phrase in GENERIC_TITLES:
+            return actor.sector in ("GOV", None) or phrase in ("official",)
+        if not role:
+            return False
+        offices = self.kb.offices.get(phrase, ())
+        return role.startswith(phrase) or f" {phrase}" in role or any(o.replace("_", " ") in role for o in offices)
 
     def _resolve_person(self, doc: Doc, m: EntityMention, before, date) -> None:
         a = m.actor
@@ -437,7 +453,7 @@ class ActorResolver:
             span = doc[tok.i:tok.i + 1]
             out = [m for m in out if not (m.kind == "name" and m.start <= tok.i < m.end)]
             out.append(EntityMention(span=span, label="PERSON"))
-        out.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        out.sort(key=lambda m: (m.start, m.end - m.start))
         return out
 
     # ---- pronouns ------------------------------------------------------------------------------
@@ -465,7 +481,7 @@ class ActorResolver:
                     antecedent = prev
                 elif low in _THING_PRONOUNS and prev.label in ("ORG", "GPE") and not _plural(prev):
                     antecedent = prev
-                elif low in _GROUP_PRONOUNS and (prev.label in ("ORG", "GPE", "NORP") and _plural(prev)):
+                elif low in _GROUP_PRONOUNS and _plural(prev) and prev.label in ("ORG", "GPE", "NORP", "PERSON"):
                     antecedent = prev
                 if antecedent is not None:
                     break
@@ -486,7 +502,7 @@ class ActorResolver:
                     nm.actor = Actor(name=None, country=a.country, sector=role.sector if role else a.sector,
                                      how="coref")
             ordered = sorted(out, key=lambda x: x.start)
-        out.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        out.sort(key=lambda m: (m.start, m.end - m.start))
         return out
 
     def _link_office_holders(self, mentions: list[EntityMention], date) -> None:

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from eventwire.extract.kbnames import KBMatch, name_finder
 from eventwire.extract.mentions import PlaceMention
 from eventwire.knowledge.actors import ActorKB, cached_actor_kb
-from eventwire.knowledge.gazetteer import Gazetteer, cached_gazetteer
+from eventwire.knowledge.gazetteer import FEATURE_SUFFIXES, Gazetteer, cached_gazetteer
 from eventwire.knowledge.text import key
 
 PLACE_KINDS = ("country", "capital", "metonym", "region")
@@ -74,7 +74,7 @@ class PlaceFinder:
                         sector = next((n.sector for n in self.kb.lookup(span.text) if n.kind == "metonym"), None)
                     mentions.append(PlaceMention(
                         span=span, place=res.place, kb_kind=kb_kind, metonym_sector=sector,
-                        as_actor=kb_kind is not None and acts_as_actor(span),
+                        as_actor=kb_kind is not None and acts_as_actor(span, self.kb),
                     ))
         doc._.ew_places = mentions
         return doc
@@ -111,10 +111,40 @@ class PlaceFinder:
             if span is None:
                 continue
             if ent.label_ in _NER_PLACE:
-                out.append((span, None))
+                out.append((_with_feature_word(span), None))
             elif ent.label_ in ("PERSON", "ORG") and self._is_major_place(span.text):
                 out.append((span, None))
+            elif ent.label_ in ("PERSON", "ORG", "NORP") and _after_locative(doc, span.start) \
+                    and self.gazetteer.candidates(span.text) and not self.kb.country_of_adjective(span.text):
+                out.append((_with_feature_word(span), None))  # "drones over Belgorod" (spaCy: NORP)
+        out += self._unlabelled_places(doc, taken, non_place_kb, out)
         out.sort(key=lambda x: x[0].start)
+        return out
+
+    def _unlabelled_places(self, doc: Doc, taken, non_place_kb, found) -> list[tuple[Span, Optional[str]]]:
+        """Capitalised names spaCy left unlabelled that the gazetteer knows, in a place-like
+        position: 'caught in the eastern Donetsk region', 'fighting near Pokrovsk'."""
+        covered = set(taken) if isinstance(taken, set) else {i for i, t in enumerate(taken) if t}
+        covered |= {i for i, t in enumerate(non_place_kb) if t}
+        for span, _ in found:
+            covered.update(range(span.start, span.end))
+        for ent in doc.ents:
+            covered.update(range(ent.start, ent.end))
+        out = []
+        i = 0
+        while i < len(doc):
+            if i in covered or doc[i].pos_ != "PROPN" or not doc[i].is_title:
+                i += 1
+                continue
+            j = i
+            while j < len(doc) and j not in covered and doc[j].pos_ == "PROPN" and (doc[j].is_title or doc[j].text in ("-", "al", "el")):
+                j += 1
+            span = _with_feature_word(doc[i:j])
+            cands = self.gazetteer.candidates(span.text) or self.gazetteer.candidates(doc[i:j].text)
+            if cands and (span.end > j or _after_locative(doc, i) or any(
+                    c.feature == "country" or c.population >= 200_000 for c in cands)):
+                out.append((span, None))
+            i = max(j, span.end)
         return out
 
     def _is_major_place(self, text: str) -> bool:
@@ -133,6 +163,25 @@ def _trim(span: Span) -> Optional[Span]:
     if start >= end or all(t.like_num for t in span.doc[start:end]):
         return None
     return span.doc[start:end]
+
+
+_LOCATIVE = frozenset("in at near from to into outside around across towards toward through inside via over".split())
+
+
+def _after_locative(doc: Doc, i: int) -> bool:
+    """Is token i preceded by a locative preposition (skipping 'the' and adjectives)?"""
+    k = i - 1
+    while k >= 0 and (doc[k].lower_ in ("the", "a") or doc[k].pos_ == "ADJ"):
+        k -= 1
+    return k >= 0 and doc[k].lower_ in _LOCATIVE
+
+
+def _with_feature_word(span: Span) -> Span:
+    """'Donetsk' + 'region' → 'Donetsk region': the feature word tells which Donetsk."""
+    doc = span.doc
+    if span.end < len(doc) and doc[span.end].lower_ in FEATURE_SUFFIXES and doc[span.end].pos_ in ("NOUN", "PROPN"):
+        return doc[span.start:span.end + 1]
+    return span
 
 
 def _inside_other_name(doc: Doc, span: Span) -> bool:
@@ -154,7 +203,7 @@ def _hint(doc: Doc, span: Span, by_start: dict[int, Span]) -> Optional[Span]:
     return None
 
 
-def acts_as_actor(span: Span) -> bool:
+def acts_as_actor(span: Span, kb: ActorKB) -> bool:
     """Does this place name stand for an actor here ("Kyiv launched", "accused China")?"""
     root: Token = span.root
     while root.dep_ in ("conj", "appos") and root.head is not root:
@@ -167,6 +216,6 @@ def acts_as_actor(span: Span) -> bool:
         return prep.dep_ == "agent" or key(prep.text) in ("by", "with", "against", "between")
     if dep == "poss":
         return key(root.head.lemma_) not in PLACE_PART_NOUNS and key(root.head.text) not in PLACE_PART_NOUNS
-    if dep in ("compound", "amod", "nmod"):
-        return root.head.pos_ in ("NOUN", "PROPN") and key(root.head.text) not in PLACE_PART_NOUNS
+    if dep in ("compound", "amod", "nmod"):  # "US officials", not "his Moscow flight"
+        return kb.role_noun(root.head.lemma_) is not None or kb.role_noun(root.head.text) is not None
     return False

@@ -66,8 +66,8 @@ class QuantityFinder:
         for m in doc._.ew_entities or ():
             if m.kind == "name" and m.label in ("ORG", "FAC", "PERSON", "GPE", "LOC"):
                 blocked.update(range(m.span.start, m.span.end))
-        for ent in doc.ents:
-            if ent.label_ in ("PRODUCT", "WORK_OF_ART", "LAW", "EVENT"):
+        for ent in doc.ents:  # numbers in names: "Power of Siberia 2", "Apollo 11", "Article 5"
+            if ent.label_ in ("ORG", "FAC", "GPE", "LOC", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT"):
                 blocked.update(range(ent.start, ent.end))
         out: list[QuantityMention] = []
         i = 0

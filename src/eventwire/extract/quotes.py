@@ -43,7 +43,9 @@ class QuoteFinder:
             q = QuoteMention(start=start, end=end)
             words = len(doc.text[start:end].split())
             speaker, cue = self._speaker(doc, start, end, mentions)
-            if speaker is None and continues and previous is not None and previous.speaker is not None:
+            if speaker is None and previous is not None and previous.speaker is not None and (
+                    continues or "\n" not in doc.text[previous.end:start]):
+                # a quotation that runs on, in the same paragraph or the next one
                 speaker, cue = previous.speaker, previous.cue
             if speaker is None and words <= SCARE_MAX_WORDS:
                 q.cue = None

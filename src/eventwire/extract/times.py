@@ -17,7 +17,7 @@ _YEAR_CONTEXT = {
 # Verbs after which a clause speaks of the future: "is expected to sign", "plans to visit".
 FUTURE_GOVERNORS = frozenset(
     "expect set due schedule plan intend aim hope prepare go promise pledge vow threaten seek "
-    "want wish propose".split()
+    "want wish propose due".split()
 )
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "’ll", "wo", "going"})
 
@@ -90,6 +90,9 @@ def verb_tense(verb: Token) -> Optional[str]:
     if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in FUTURE_GOVERNORS:
         return "future"
     if verb.lemma_.lower() in FUTURE_GOVERNORS and any(c.dep_ == "xcomp" for c in verb.children):
+        return "future"
+    # "is due in December", "is set for Friday"
+    if any(c.dep_ == "acomp" and c.lemma_.lower() in FUTURE_GOVERNORS for c in verb.children):
         return "future"
     if verb.tag_ == "VBD" or (verb.tag_ == "VBN" and lowers & {"has", "have", "had", "was", "were", "been"}):
         return "past"

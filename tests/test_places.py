@@ -1,0 +1,34 @@
+from conftest import pub
+
+
+def places(doc):
+    return {p.text: p for p in doc.places}
+
+
+def test_city_with_country_hint_and_coordinates(engine):
+    p = places(pub(engine, "The plane was rerouted to Baku, Azerbaijan before landing."))
+    assert p["Baku"].country == "AZE" and p["Baku"].feature == "city" and abs(p["Baku"].lat - 40.38) < 0.1
+    assert p["Azerbaijan"].feature == "country" and p["Azerbaijan"].geonameid == 587116
+
+
+def test_first_level_division_written_with_region(engine):
+    p = places(pub(engine, "Two mercenaries were caught in the eastern Donetsk region last month."))
+    assert p["Donetsk region"].country == "UKR" and p["Donetsk region"].feature == "admin1"
+
+
+def test_document_countries_disambiguate(engine):
+    us = places(pub(engine, "Protesters gathered in Paris, Texas, where the sheriff of Lamar County spoke."))
+    assert us["Paris"].country == "USA"
+    fr = places(pub(engine, "Protesters gathered in Paris as the French government met."))
+    assert fr["Paris"].country == "FRA"
+
+
+def test_landmark_and_capital(engine):
+    p = places(pub(engine, "Troops marched on Red Square in Moscow."))
+    assert p["Red Square"].feature == "landmark" and p["Moscow"].geonameid == 524901
+    assert p["Moscow"].admin1
+
+
+def test_place_the_ner_calls_a_person(engine):
+    doc = pub(engine, "In recent months Kyiv has been increasingly outspoken.")
+    assert places(doc)["Kyiv"].as_actor
