@@ -16,7 +16,7 @@ def test_colon_after_wrote(engine):
 
 def test_quote_then_said(engine):
     (q,) = quotes(engine, "“We will not give up,” Volodymyr Zelenskyy said on Monday.")
-    assert q.text == "We will not give up" and speaker(q)[1] == "UKR"
+    assert q.text == "We will not give up," and speaker(q)[1] == "UKR"
 
 
 def test_said_then_name(engine):

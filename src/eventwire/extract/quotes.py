@@ -22,11 +22,13 @@ SPEECH_VERBS = frozenset(
     concede confirm contend counter demand deny emphasise emphasize estimate indicate inform
     maintain mention observe predict proclaim promise recall remark report respond reveal
     stress suggest testify urge vow whisper shout scream joke lament boast charge dub brand
+    chant sing yell tweet text email scold demand
     label term continue conclude recount recalled""".split()
 )
 _OPEN_CLOSE = {"“": "”", "``": "''", "«": "»", "„": "“"}
 _TRANSCRIPT = re.compile(r"^(?P<name>[A-Z][A-Z.'\- ]{1,40}[A-Z.]):\s+(?P<body>\S.*)$")
 SCARE_MAX_WORDS = 4
+_DASH_BYLINE = re.compile(r"[”\"’]?[^\S\n]*[―—–][^\S\n]*(?P<name>[A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\S\n.]*\.?[^\S\n]*(?:\n|$)")
 
 
 @Language.factory("ew_quotes", assigns=["doc._.ew_quotes"], requires=["doc._.ew_entities", "token.dep"])
@@ -40,6 +42,15 @@ class QuoteFinder:
         out: list[QuoteMention] = []
         previous: Optional[QuoteMention] = None
         for start, end, continues in find_quotations(doc.text):
+            turn = _TRANSCRIPT.match(doc.text[start:end])
+            if turn:  # '"WALLACE: Let's start…' — a transcript turn inside quotation marks
+                name = doc.char_span(start + turn.start("name"), start + turn.end("name"), alignment_mode="expand")
+                body = start + turn.start("body")
+                q = QuoteMention(start=body, end=end, speaker=name, cue=":",
+                                 speaker_entity=_mention_at(mentions, name) if name is not None else None)
+                out.append(q)
+                previous = q
+                continue
             q = QuoteMention(start=start, end=end)
             words = len(doc.text[start:end].split())
             speaker, cue = self._speaker(doc, start, end, mentions)
@@ -68,34 +79,101 @@ class QuoteFinder:
         inside = doc.char_span(start, end, alignment_mode="expand")
         if inside is None or len(inside) == 0:
             return None, None
-        # 1. a speech verb outside the quotation that governs words inside it
+        # a byline after a dash: '…” ― Pamela Padilla'
+        byline = _DASH_BYLINE.match(doc.text, end)
+        if byline:
+            name = doc.char_span(byline.start("name"), byline.end("name"), alignment_mode="expand")
+            if name is not None:
+                return _speaker_span(name.root, mentions, name), "―"
+        # speech verbs that govern words of the quotation, or stand in its sentence(s), or in a
+        # sentence that starts right after the closing mark ("…?” Vitter demanded.")
+        candidates: list[tuple[int, Token, Token]] = []
         for tok in inside:
             node = tok.head
             for _ in range(3):
                 if node.i < inside.start or node.i >= inside.end:
-                    if node.lemma_.lower() in SPEECH_VERBS and node.pos_ in ("VERB", "AUX"):
-                        speaker = _subject(node)
-                        if speaker is not None:
-                            return _speaker_span(speaker, mentions), node.text
+                    if _is_speech_verb(node):
+                        sayer = _sayer(node, inside)
+                        if sayer is not None:
+                            candidates.append((_distance(node, inside) - 4, node, sayer))
                     break
                 if node.head is node:
                     break
                 node = node.head
-        # 2. a speech verb in the same sentence(s), outside the quotation
         sents = {inside[0].sent.start, inside[-1].sent.start}
-        region = [t for s in sents for t in doc[s:].sent if not (inside.start <= t.i < inside.end)]
+        after = inside.end
+        while after < len(doc) and (doc[after].is_punct or doc[after].is_space) and not doc[after].text.startswith(("“", "‘")):
+            after += 1
+        if after < len(doc) and doc[after].sent.start not in sents and "\n" not in doc.text[inside.end_char:doc[after].idx]:
+            sents.add(doc[after].sent.start)
+        region = [t for s in sorted(sents) for t in doc[s:].sent if not (inside.start <= t.i < inside.end)]
         for tok in region:
-            if tok.lemma_.lower() in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX"):
-                speaker = _subject(tok)
-                if speaker is not None and not (inside.start <= speaker.i < inside.end):
-                    return _speaker_span(speaker, mentions), tok.text
-        # 3. "according to X"
+            if _is_speech_verb(tok):
+                sayer = _sayer(tok, inside)
+                if sayer is not None:
+                    candidates.append((_distance(tok, inside), tok, sayer))
+        if candidates:
+            _d, verb, sayer = min(candidates, key=lambda c: c[0])
+            return _speaker_span(sayer, mentions), verb.text
+        # "according to X"
         for tok in region:
             if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
                 obj = next((c for c in doc[tok.i + 1].children if c.dep_ == "pobj"), None)
                 if obj is not None:
                     return _speaker_span(obj, mentions), "according to"
         return None, None
+
+
+def _sayer(verb: Token, inside: Span) -> Optional[Token]:
+    """Who does the saying: the verb's subject, else the name written next to it; never a word
+    of the quotation itself."""
+    for found in (_subject(verb), _adjacent_sayer(verb, inside)):
+        if found is not None and not (inside.start <= found.i < inside.end):
+            return found
+    return None
+
+
+def _is_speech_verb(tok: Token) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS
+
+
+def _distance(tok: Token, inside: Span) -> int:
+    return inside.start - tok.i if tok.i < inside.start else tok.i - inside.end + 1
+
+
+def _adjacent_sayer(verb: Token, inside: Span) -> Optional[Token]:
+    """When the parse gives the verb no subject, the name written next to it: '…,” Tulsa police
+    Chief Chuck Jordan said', '…,” Flynn, a top surrogate, said', '…,” said David Gorski, a
+    professor', 'Said Ellis: “…”'."""
+    doc = verb.doc
+    if verb.i >= inside.end:
+        k = inside.end
+        while k < verb.i and (doc[k].is_punct or doc[k].is_space):
+            k += 1
+        if k < verb.i:
+            found = _name_run(doc, k, verb.i)
+            if found is not None:
+                return found
+    return _name_run(doc, verb.i + 1, min(len(doc), verb.i + 12))
+
+
+def _name_run(doc: Doc, k: int, limit: int) -> Optional[Token]:
+    """The head of the name or noun phrase starting at token k (before `limit`)."""
+    if k >= limit:
+        return None
+    if doc[k].pos_ == "PROPN":
+        last = k
+        while last + 1 < limit and doc[last + 1].pos_ == "PROPN":
+            last += 1
+        return doc[last]
+    if doc[k].pos_ == "PRON":
+        return doc[k]
+    head = None
+    while k < limit and doc[k].pos_ in ("DET", "ADJ", "NOUN", "PROPN", "NUM") or (k < limit and doc[k].tag_ == "POS"):
+        if doc[k].pos_ in ("NOUN", "PROPN"):
+            head = doc[k]
+        k += 1
+    return head
 
 
 def find_quotations(text: str) -> list[tuple[int, int, bool]]:
@@ -114,7 +192,7 @@ def find_quotations(text: str) -> list[tuple[int, int, bool]]:
             mark = m.group(0)
             o = pos + m.start()
             closing = _OPEN_CLOSE.get(mark, '"')
-            c = para.find(closing, o + len(mark))
+            c = _find_closer(para, o + len(mark), closing)
             if mark == '"' and o > 0 and para[o - 1].isalnum():
                 pos = o + 1  # an inch mark or a stray quote, not an opening
                 continue
@@ -124,7 +202,7 @@ def find_quotations(text: str) -> list[tuple[int, int, bool]]:
             s, e = o + len(mark), c
             while s < e and para[s].isspace():
                 s += 1
-            while e > s and para[e - 1] in " ,\t":
+            while e > s and para[e - 1].isspace():
                 e -= 1
             if e > s:
                 out.append((offset + s, offset + e, first_piece and prev_open_at_end and o < 3))
@@ -133,6 +211,13 @@ def find_quotations(text: str) -> list[tuple[int, int, bool]]:
         prev_open_at_end = opened_here
         offset += len(para) + 1
     return out
+
+
+def _find_closer(para: str, start: int, closing: str) -> int:
+    """Next closing mark; writers mix straight and curly marks (“…," / "…”)."""
+    marks = ('"', "”") if closing in ('"', "”") else (closing,)
+    found = [i for i in (para.find(m, start) for m in marks) if i >= 0]
+    return min(found) if found else -1
 
 
 def find_transcript_turns(doc: Doc) -> list[tuple[int, int, Span]]:
@@ -151,10 +236,14 @@ def find_transcript_turns(doc: Doc) -> list[tuple[int, int, Span]]:
 
 def _subject(verb: Token) -> Optional[Token]:
     """The sayer: nsubj of the verb, the agent of a passive, or of the verb a participle hangs on."""
+    if verb.dep_ == "acl" and verb.head.pos_ in ("PROPN", "NOUN"):
+        return verb.head  # "footage of Hillary Clinton asking, “…”"
     node = verb
     for _ in range(3):
         for child in node.children:
             if child.dep_ in ("nsubj",):
+                if child.lower_ in ("who", "that", "which") and node.dep_ == "relcl":
+                    return node.head  # "an official who said …"
                 return child
         for child in node.children:
             if child.dep_ == "agent":
@@ -173,10 +262,12 @@ def _subject(verb: Token) -> Optional[Token]:
     return None
 
 
-def _speaker_span(tok: Token, mentions: list[EntityMention]) -> Span:
+def _speaker_span(tok: Token, mentions: list[EntityMention], fallback: Optional[Span] = None) -> Span:
     m = _mention_covering(mentions, tok.i)
     if m is not None:
         return m.span
+    if fallback is not None:
+        return fallback
     start = tok.left_edge.i
     end = tok.i + 1
     return tok.doc[start:end]
