@@ -89,6 +89,9 @@ def verb_tense(verb: Token) -> Optional[str]:
     # control/raising: "is expected to sign", "plans to visit", "is set to meet"
     if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in FUTURE_GOVERNORS:
         return "future"
+    # "is to resume trading on Tuesday"
+    if verb.dep_ == "xcomp" and verb.head.lemma_ == "be" and verb.tag_ == "VB":
+        return "future"
     if verb.lemma_.lower() in FUTURE_GOVERNORS and any(c.dep_ == "xcomp" for c in verb.children):
         return "future"
     # "is due in December", "is set for Friday"

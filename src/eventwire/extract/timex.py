@@ -48,11 +48,14 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("md", re.compile(rf"\b(?:{_WD}{_SEP})?{_MON}\s+{_DAY}\b(?!\s*(?:,\s*)?\d)")),
     ("dm", re.compile(rf"\b(?:{_WD}{_SEP})?(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MON}\b")),
     ("my", re.compile(rf"\b(?:(?P<part>early|mid|late|end of|beginning of|mid-)\s*)?{_MON}{_SEP}(?:of\s+)?{_YEAR}\b")),
-    ("ago", re.compile(rf"\b(?:(?:more than|less than|nearly|almost|about|around|some|over|roughly|just over|just under)\s+)?{_NUM}(?:\s+|-){_UNIT}\s+ago\b", re.I)),
+    ("monrelyear", re.compile(rf"\b{_MON}\s+(?:of\s+)?(?P<rel>last|this|next)\s+year\b")),
+    ("relmon", re.compile(rf"\b(?P<rel>(?i:last|this|next|this coming|this past))\s+{_MON}\b")),
+    ("spelledyear", re.compile(r"\b(?:the\s+year\s+)?(?P<spelled>(?:nineteen|twenty)[ -](?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?|two thousand(?:(?: and)? (?:one|two|three|four|five|six|seven|eight|nine|ten))?)\b", re.I)),
+    ("ago", re.compile(rf"\b(?:(?:more than|less than|nearly|almost|about|around|some|over|roughly|just over|just under)\s+)?{_NUM}(?:\s+|-){_UNIT}\s+(?:ago|earlier)\b", re.I)),
     ("rel", re.compile(r"\b(?P<rel>(?:earlier|later)\s+this|last|this|next|past|coming)\s+(?P<unit>week|month|year|weekend)\b", re.I)),
     ("deictic", re.compile(r"\b(?P<word>yesterday|today|tonight|tomorrow|overnight|this morning|this afternoon|this evening|last night)\b", re.I)),
     ("decade", re.compile(r"\b(?:the\s+)?(?P<decade>(?:1[5-9]|20)[0-9]0)s\b")),
-    ("wd", re.compile(rf"\b(?:(?P<mod>last|next|this|on|early|late|on the night of)\s+)?{_WD}\b(?!\s*,?\s*(?:{_MONTH_NAMES}))")),
+    ("wd", re.compile(rf"\b(?:(?P<mod>(?i:last|next|this|on|early|late|on the night of|the previous|the following|this coming|this past))\s+)?{_WD}\b(?!\s*,?\s*(?:{_MONTH_NAMES}))")),
     ("year", re.compile(rf"(?<![\d,.$£€-])(?:(?P<part>early|mid|late|mid-)\s*)?{_YEAR}\b(?!\d|,\d|\s*(?:%|per\b|percent))")),
     ("mon", re.compile(rf"\b(?:(?P<part>early|mid|late|mid-|end of|beginning of)\s*)?{_MON}\b")),
 ]
@@ -76,6 +79,10 @@ class Normalised:
     relation: Optional[str]
 
 
+# Words after which a date is a deadline or a start whatever the tense of the clause.
+_DEADLINE = re.compile(r"(?:payable|effective|until|till|through|deadline|expires?|record|starting|from|due)\s+(?:on\s+)?$", re.I)
+
+
 def find_time_expressions(text: str) -> Iterator[Found]:
     """Longest-first, non-overlapping candidate time expressions with their parsed parts."""
     taken: list[tuple[int, int]] = []
@@ -92,6 +99,8 @@ def find_time_expressions(text: str) -> Iterator[Found]:
                 continue
             if kind == "mon" and not parts["mon"][0].isupper():
                 continue
+            if kind in ("md", "dm", "mon") and _DEADLINE.search(text[max(0, s - 25):s]):
+                parts["deadline"] = "1"
             if kind == "wd" and parts.get("mod", "").lower().startswith("on"):
                 parts["mod"] = "on"
                 s = m.start("wd")  # "on Wednesday": the expression is the weekday
@@ -139,6 +148,8 @@ def _relation(value: Optional[str], anchor: Optional[dt.date], tense: Optional[s
 def normalise(found: Found, anchor: Optional[dt.date], tense: Optional[str] = None) -> Optional[Normalised]:
     """ISO value, precision and relation of a found expression; None when it is not a point in time."""
     p = found.parts
+    if p.get("deadline"):
+        tense = None
     kind = found.kind
     value: Optional[str] = None
     precision = "day"
@@ -165,6 +176,28 @@ def normalise(found: Found, anchor: Optional[dt.date], tense: Optional[str] = No
         elif kind == "year":
             precision = "year"
             value = p["year"]
+        elif kind == "spelledyear":
+            year = _spelled_year(p["spelled"])
+            if year is None:
+                return None
+            precision, value = "year", str(year)
+        elif kind == "monrelyear":
+            if anchor is None:
+                return Normalised(None, "month", None)
+            step = {"last": -1, "this": 0, "next": 1}[p["rel"].lower()]
+            precision, value = "month", f"{anchor.year + step:04d}-{_month(p['mon']):02d}"
+        elif kind == "relmon":
+            month = _month(p["mon"])
+            rel = " ".join(p["rel"].lower().split())
+            if anchor is None:
+                return Normalised(None, "month", None)
+            if rel in ("last", "this past"):
+                year = anchor.year if month < anchor.month else anchor.year - 1
+            elif rel in ("next", "this coming"):
+                year = anchor.year if month > anchor.month else anchor.year + 1
+            else:
+                year = anchor.year
+            precision, value = "month", f"{year:04d}-{month:02d}"
         elif kind == "decade":
             precision = "decade"
             value = p["decade"][:3]
@@ -211,7 +244,8 @@ def normalise(found: Found, anchor: Optional[dt.date], tense: Optional[str] = No
         elif kind == "wd":
             if anchor is None:
                 return Normalised(None, "day", _relation(None, None, tense))
-            value = _weekday(anchor, WEEKDAYS.index(p["wd"].lower()), (p.get("mod") or "").lower(), tense).isoformat()
+            mod = " ".join((p.get("mod") or "").lower().split())
+            value = _weekday(anchor, WEEKDAYS.index(p["wd"].lower()), mod, tense).isoformat()
     except (ValueError, KeyError):
         return None
     return Normalised(value, precision, _relation(value, anchor, tense))
@@ -220,10 +254,12 @@ def normalise(found: Found, anchor: Optional[dt.date], tense: Optional[str] = No
 def _weekday(anchor: dt.date, weekday: int, mod: str, tense: Optional[str]) -> dt.date:
     back = (anchor.weekday() - weekday) % 7  # days since the most recent such weekday (0 = today)
     ahead = (weekday - anchor.weekday()) % 7
-    if mod == "last":
+    if mod in ("last", "the previous", "this past"):
         return anchor - dt.timedelta(days=back or 7)
-    if mod == "next":
+    if mod in ("next", "the following", "this coming"):
         return anchor + dt.timedelta(days=ahead or 7)
+    if tense == "present" and ahead and ahead < back:
+        return anchor + dt.timedelta(days=ahead)  # "meet Monday": news present for the days ahead
     if tense == "future":
         return anchor + dt.timedelta(days=ahead)
     if mod == "this" and tense != "past":
@@ -233,14 +269,40 @@ def _weekday(anchor: dt.date, weekday: int, mod: str, tense: Optional[str]) -> d
 
 def _nearest_year(anchor: dt.date, month: int, day: Optional[int], tense: Optional[str]) -> int:
     """The year that puts month(/day) nearest the anchor in the direction the tense gives."""
-    target = (month, day or 0)
-    now = (anchor.month, anchor.day if day else 0)
-    if tense == "past":
-        return anchor.year if target <= now else anchor.year - 1
-    if tense == "future":
-        return anchor.year if target >= now else anchor.year + 1
-    options = [anchor.year - 1, anchor.year, anchor.year + 1]
     def distance(y: int) -> int:
         d = dt.date(y, month, min(day or 15, calendar.monthrange(y, month)[1]))
         return abs((d - anchor).days)
-    return min(options, key=distance)
+
+    target = (month, day or 0)
+    now = (anchor.month, anchor.day if day else 0)
+    nearest = min((anchor.year - 1, anchor.year, anchor.year + 1), key=distance)
+    if tense == "past":
+        year = anchor.year if target <= now else anchor.year - 1
+    elif tense == "future":
+        year = anchor.year if target >= now else anchor.year + 1
+    else:
+        return nearest
+    # A date most of a year away against the tense, when one close by fits the calendar, is
+    # usually a deadline in a past-tense report ("declared a dividend, payable Dec. 7").
+    if distance(year) >= 270 and distance(nearest) <= 75:
+        return nearest
+    return year
+
+
+_UNITS_SPELLED = {w: i for i, w in enumerate("zero one two three four five six seven eight nine".split())}
+_TEENS_TENS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+
+
+def _spelled_year(text: str) -> Optional[int]:
+    """'nineteen ninety-six' → 1996, 'two thousand and one' → 2001 (broadcast transcripts)."""
+    words = re.split(r"[ -]+", text.lower().replace(" and ", " "))
+    if words[:2] == ["two", "thousand"]:
+        return 2000 + (_UNITS_SPELLED.get(words[2], 0) if len(words) > 2 else 0) + (10 if words[2:3] == ["ten"] else 0)
+    century = {"nineteen": 1900, "twenty": 2000}.get(words[0])
+    if century is None or len(words) < 2 or words[1] not in _TEENS_TENS:
+        return None
+    return century + _TEENS_TENS[words[1]] + (_UNITS_SPELLED.get(words[2], 0) if len(words) > 2 else 0)
