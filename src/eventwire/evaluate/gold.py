@@ -1,27 +1,16 @@
 """Reading gold files and prediction files for evaluation."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from eventwire.errors import GoldError
+from eventwire.jsonlines import read_objects
 
 
 def _lines(path: str):
-    p = Path(path)
-    if not p.is_file():
+    if not Path(path).is_file():
         raise GoldError(f"{path}: no such file")
-    with p.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError as exc:
-                raise GoldError(f"{path}:{n}: invalid JSON ({exc})") from None
-            if not isinstance(record, dict):
-                raise GoldError(f"{path}:{n}: expected a JSON object")
-            yield n, record
+    return read_objects(path, GoldError)
 
 
 def read_gold(path: str) -> list[dict]:

@@ -114,87 +114,62 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*")
 
 # ---- units --------------------------------------------------------------------------------------
 
+def _entity_found(text: str, g: dict, p: dict) -> bool:
+    return overlaps(tuple(g["span"]), (p["start"], p["end"])) and (
+        g.get("country") is None or _country(p.get("actor")) == g["country"])
+
+
+PLACE_LIMIT_KM = {"city": 100, "landmark": 100, "country": 800, "admin1": 800, "region": 800}
+
+
+def _place_found(text: str, g: dict, p: dict) -> bool:
+    if not overlaps(tuple(g["span"]), (p["start"], p["end"])):
+        return False
+    if g.get("lat") is None or g.get("lon") is None:
+        return True
+    limit = PLACE_LIMIT_KM.get(g.get("feature"), 161)
+    return p.get("lat") is not None and p.get("lon") is not None and \
+        km(g["lat"], g["lon"], p["lat"], p["lon"]) <= limit
+
+
+def _time_found(text: str, g: dict, p: dict) -> bool:
+    span = locate(text, g["text_contains"], g.get("span"))
+    return span is not None and overlaps(span, (p["start"], p["end"])) and p.get("value") == g["value"]
+
+
+def _quantity_found(text: str, g: dict, p: dict) -> bool:
+    return overlaps(tuple(g["span"]), (p["start"], p["end"])) and _same_number(p.get("value"), g["value"]) \
+        and p.get("qualifier", "=") == g.get("qualifier", "=")
+
+
+def _quote_found(text: str, g: dict, p: dict) -> bool:
+    return g["text_contains"] in (p.get("text") or "") and _speaker_ok(g, p.get("speaker"))
+
+
+# kind → (is gold item g found by prediction p, the gold fields worth showing for a miss)
+UNIT_RULES = {
+    "entities": (_entity_found, ("text", "span", "country")),
+    "places": (_place_found, ("text", "span", "country", "feature")),
+    "times": (_time_found, ("text_contains", "value")),
+    "quantities": (_quantity_found, ("text", "value", "qualifier")),
+    "quotes": (_quote_found, ("text_contains", "speaker_text", "speaker_country")),
+}
+
+
 def score_units(gold: dict, pred: dict, scores: dict[str, UnitScore]) -> None:
-    text = gold["text"]
-    if "entities" in gold:
-        s = scores["entities"]
-        s.predicted += len(pred.get("entities", []))
-        for g in gold["entities"]:
+    for kind, (found, shown) in UNIT_RULES.items():
+        if kind not in gold:
+            continue
+        s = scores[kind]
+        preds = pred.get(kind, [])
+        s.predicted += len(preds)
+        for g in gold[kind]:
             s.total += 1
-            span = tuple(g["span"])
-            ok = any(
-                overlaps(span, (p["start"], p["end"])) and
-                (g.get("country") is None or _country(p.get("actor")) == g["country"])
-                for p in pred.get("entities", [])
-            )
-            s.found += ok
-            if not ok:
-                s.misses.append({"doc_id": gold["doc_id"], "text": g.get("text"), "span": g["span"],
-                                 "country": g.get("country")})
-    if "places" in gold:
-        s = scores["places"]
-        s.predicted += len(pred.get("places", []))
-        for g in gold["places"]:
-            s.total += 1
-            span = tuple(g["span"])
-            limit = {"city": 100, "landmark": 100, "country": 800, "admin1": 800, "region": 800}.get(g.get("feature"), 161)
-            ok = False
-            for p in pred.get("places", []):
-                if not overlaps(span, (p["start"], p["end"])):
-                    continue
-                if g.get("lat") is None or g.get("lon") is None:
-                    ok = True
-                elif p.get("lat") is not None and p.get("lon") is not None and \
-                        km(g["lat"], g["lon"], p["lat"], p["lon"]) <= limit:
-                    ok = True
-                if ok:
-                    break
-            s.found += ok
-            if not ok:
-                s.misses.append({"doc_id": gold["doc_id"], "text": g.get("text"), "span": g["span"],
-                                 "country": g.get("country"), "feature": g.get("feature")})
-    if "times" in gold:
-        s = scores["times"]
-        s.predicted += len(pred.get("times", []))
-        for g in gold["times"]:
-            s.total += 1
-            span = locate(text, g["text_contains"], g.get("span"))
-            ok = span is not None and any(
-                overlaps(span, (p["start"], p["end"])) and p.get("value") == g["value"]
-                for p in pred.get("times", [])
-            )
-            s.found += ok
-            if not ok:
-                s.misses.append({"doc_id": gold["doc_id"], "text": g["text_contains"], "value": g["value"],
-                                 "published": gold.get("published"),
-                                 "predicted": [p.get("value") for p in pred.get("times", [])
-                                               if span and overlaps(span, (p["start"], p["end"]))]})
-    if "quantities" in gold:
-        s = scores["quantities"]
-        s.predicted += len(pred.get("quantities", []))
-        for g in gold["quantities"]:
-            s.total += 1
-            span = tuple(g["span"])
-            ok = any(
-                overlaps(span, (p["start"], p["end"])) and _same_number(p.get("value"), g["value"])
-                and p.get("qualifier", "=") == g.get("qualifier", "=")
-                for p in pred.get("quantities", [])
-            )
-            s.found += ok
-            if not ok:
-                s.misses.append({"doc_id": gold["doc_id"], "text": g.get("text"), "value": g["value"],
-                                 "qualifier": g.get("qualifier")})
-    if "quotes" in gold:
-        s = scores["quotes"]
-        s.predicted += len(pred.get("quotes", []))
-        for g in gold["quotes"]:
-            s.total += 1
-            ok = any(g["text_contains"] in (p.get("text") or "") and _speaker_ok(g, p.get("speaker"))
-                     for p in pred.get("quotes", []))
-            s.found += ok
-            if not ok:
-                s.misses.append({"doc_id": gold["doc_id"], "text": g["text_contains"],
-                                 "speaker": g.get("speaker_text"), "country": g.get("speaker_country")})
+            if any(found(gold["text"], g, p) for p in preds):
+                s.found += 1
+            else:
+                s.misses.append({"doc_id": gold["doc_id"], "published": gold.get("published"),
+                                 **{k: g.get(k) for k in shown}})
 
 
 def _same_number(a: Any, b: Any) -> bool:

@@ -307,6 +307,19 @@ class ActorResolver:
         if country is None and appositive is not None and appositive.actor is not None:
             country = appositive.actor.country
         if country is None:
+            # "the government", "police", "the president": a sector without a country, unless a
+            # person named earlier fits the title
+            m.actor = Actor(country=None, sector=role.sector if role else None, how="context")
+            if appositive is not None:
+                self._merge_appositive(m, appositive)
+            elif role is not None and role.kind in ("person", "office") and head.tag_ in ("NN", "NNP") \
+                    and any(c.lower_ == "the" for c in head.children):
+                antecedent = self._title_antecedent(m, before[-40:], None)
+                if antecedent is not None:
+                    m.refers_to = antecedent
+                    a = antecedent.root().actor
+                    m.actor = Actor(name=a.name, country=a.country, sector=a.sector, role=a.role,
+                                    kb_id=a.kb_id, how="coref")
             return
         place_name = None
         for child in head.children:
@@ -361,7 +374,9 @@ class ActorResolver:
         """The person named earlier that a title phrase points to: 'the Chinese leader' → Xi."""
         for prev in reversed(before):
             if prev.label == "PERSON" and prev.kind == "name" and prev.actor is not None \
-                    and prev.actor.country == country and self._fits_role(m.role_phrase or "", prev.actor):
+                    and (country is None or prev.actor.country == country) \
+                    and self._fits_role(m.role_phrase or "", prev.actor) \
+                    and (country is not None or m.role_phrase not in GENERIC_TITLES):
                 return prev
         return None
 
@@ -496,7 +511,7 @@ class ActorResolver:
             out.append(m)
             # A nominal whose country was missing because it hangs on this pronoun ("its military").
             for nm in out:
-                if nm.kind == "nominal" and nm.actor is None and any(
+                if nm.kind == "nominal" and (nm.actor is None or nm.actor.country is None) and any(
                         c.i == tok.i and c.dep_ == "poss" for c in nm.span.root.children):
                     role = self.kb.role_noun(nm.role_phrase or "")
                     nm.actor = Actor(name=None, country=a.country, sector=role.sector if role else a.sector,

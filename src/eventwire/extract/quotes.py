@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.extract.mentions import EntityMention, QuoteMention
+from eventwire.models import Actor
 
 SPEECH_VERBS = frozenset(
     """say tell write add insist state declare warn claim argue explain note ask reply announce
@@ -31,7 +32,8 @@ SCARE_MAX_WORDS = 4
 _DASH_BYLINE = re.compile(r"[”\"’]?[^\S\n]*[―—–][^\S\n]*(?P<name>[A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\S\n.]*\.?[^\S\n]*(?:\n|$)")
 
 
-@Language.factory("ew_quotes", assigns=["doc._.ew_quotes"], requires=["doc._.ew_entities", "token.dep"])
+@Language.factory("ew_quotes", assigns=["doc._.ew_quotes", "doc._.ew_entities"],
+                  requires=["doc._.ew_entities", "token.dep"])
 def make_quotes(nlp: Language, name: str):
     return QuoteFinder()
 
@@ -73,6 +75,7 @@ class QuoteFinder:
                                     speaker_entity=_mention_at(mentions, name_span)))
         out.sort(key=lambda q: q.start)
         doc._.ew_quotes = out
+        doc._.ew_entities = list(mentions) + _first_person_mentions(doc, out)
         return doc
 
     def _speaker(self, doc: Doc, start: int, end: int, mentions) -> tuple[Optional[Span], Optional[str]]:
@@ -174,6 +177,35 @@ def _name_run(doc: Doc, k: int, limit: int) -> Optional[Token]:
             head = doc[k]
         k += 1
     return head
+
+
+_FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
+_FIRST_PLURAL = {"we", "us", "our", "ours", "ourselves"}
+
+
+def _first_person_mentions(doc: Doc, quotes: list[QuoteMention]) -> list[EntityMention]:
+    """'I' and 'my' inside a quotation are its speaker; 'we' and 'our' too when an organisation
+    or a country speaks."""
+    out = []
+    for q in quotes:
+        speaker = q.speaker_entity
+        if speaker is None or speaker.actor is None:
+            continue
+        target = speaker.root() if speaker.root().actor is not None else speaker
+        span = doc.char_span(q.start, q.end, alignment_mode="expand")
+        if span is None:
+            continue
+        for tok in span:
+            low = tok.lower_
+            if tok.pos_ != "PRON" or not (low in _FIRST_PERSON and speaker.label == "PERSON"
+                                          or low in _FIRST_PLURAL and speaker.label in ("ORG", "GPE")):
+                continue
+            a = speaker.actor
+            out.append(EntityMention(
+                span=doc[tok.i:tok.i + 1], label=speaker.label, kind="pronoun", refers_to=target,
+                actor=Actor(name=a.name, country=a.country, sector=a.sector, role=a.role, kb_id=a.kb_id, how="coref"),
+            ))
+    return out
 
 
 def find_quotations(text: str) -> list[tuple[int, int, bool]]:

@@ -7,7 +7,6 @@ the network. The KB answers questions by name and date; finding names in text is
 from __future__ import annotations
 
 import functools
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Optional
 
 from eventwire.errors import KnowledgeError
+from eventwire.jsonlines import read_objects
 from eventwire.knowledge.text import fold, key, slug
 
 SECTORS = frozenset(
@@ -302,18 +302,8 @@ def _data_path(name: str):
 
 
 def _jsonl(path, origin: str) -> Iterator[dict]:
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError as exc:
-                raise KnowledgeError(f"{origin}:{n}: invalid JSON ({exc}); fix or remove the line") from None
-            if not isinstance(record, dict):
-                raise KnowledgeError(f"{origin}:{n}: expected a JSON object")
-            yield record
+    for _n, record in read_objects(path, KnowledgeError, origin):
+        yield record
 
 
 def _tuple(value) -> tuple[str, ...]:

