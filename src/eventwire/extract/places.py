@@ -36,7 +36,7 @@ PLACE_PART_NOUNS = frozenset(
 
 @Language.factory(
     "ew_places",
-    default_config={"actors_files": [], "min_city_population": 15000},
+    default_config={"actors_files": [], "min_city_population": 1000},
     assigns=["doc._.ew_places"],
     requires=["doc.ents", "token.dep"],
 )
@@ -66,7 +66,8 @@ class PlaceFinder:
                 res = self.gazetteer.resolve(span.text, countries, hint.text if hint else None)
                 if res is None:
                     continue
-                if _round == 0 and not res.ambiguous and res.place.country:
+                if _round == 0 and res.place.country and not res.ambiguous and len(
+                        {c.country for c in self.gazetteer.candidates(span.text)}) <= 1:
                     countries[res.place.country] += 1
                 if _round == 1:
                     sector = None
@@ -130,21 +131,24 @@ class PlaceFinder:
             covered.update(range(span.start, span.end))
         for ent in doc.ents:
             covered.update(range(ent.start, ent.end))
+        def name_like(t) -> bool:
+            return t.pos_ == "PROPN" and (t.is_title or (t.is_upper and len(t) > 1) or t.text in ("-", "al", "el"))
+
         out = []
         i = 0
         while i < len(doc):
-            if i in covered or doc[i].pos_ != "PROPN" or not doc[i].is_title:
+            if i in covered or not name_like(doc[i]) or not doc[i].is_alpha:
                 i += 1
                 continue
             j = i
-            while j < len(doc) and j not in covered and doc[j].pos_ == "PROPN" and (doc[j].is_title or doc[j].text in ("-", "al", "el")):
+            while j < len(doc) and j not in covered and name_like(doc[j]):
                 j += 1
             span = _with_feature_word(doc[i:j])
             cands = self.gazetteer.candidates(span.text) or self.gazetteer.candidates(doc[i:j].text)
             if cands and (span.end > j or _after_locative(doc, i) or any(
                     c.feature == "country" or c.population >= 200_000 for c in cands)):
                 out.append((span, None))
-            i = max(j, span.end)
+            i = max(j, span.end, i + 1)
         return out
 
     def _is_major_place(self, text: str) -> bool:
@@ -188,7 +192,7 @@ def _inside_other_name(doc: Doc, span: Span) -> bool:
     """True when a KB place name is only part of a longer name: "Power of Siberia 2", "New Jersey"."""
     for ent in doc.ents:
         if ent.start <= span.start and span.end <= ent.end and (ent.end - ent.start) > (span.end - span.start):
-            if ent.label_ in ("ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"):
+            if ent.label_ in ("EVENT", "WORK_OF_ART", "LAW", "PRODUCT"):
                 return True
             if ent.label_ in ("GPE", "LOC") and not (ent.start < span.start and doc[span.start - 1].text == ","):
                 return True

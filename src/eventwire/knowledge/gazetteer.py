@@ -121,9 +121,18 @@ class Gazetteer:
                 s += 6
             if doc_countries and c.country in doc_countries:
                 s += 6 + min(3.0, math.log2(1 + doc_countries[c.country]))
+            elif c.feature == "country" and doc_countries and any(
+                    o.country in doc_countries for o in cands if o is not c):
+                s -= 20  # "Georgia" in a story whose other places are all in the United States
             scored.append((s, c))
         scored.sort(key=lambda x: -x[0])
         best_score, best = scored[0]
+        if best.feature == "admin1" and not wanted:
+            # a bare "Donetsk" is the city inside the Donetsk region, not the region
+            same = [(sc, c) for sc, c in scored if c.feature == "city" and c.country == best.country
+                    and c.admin1 and key(c.admin1) == key(best.name)]
+            if same:
+                best_score, best = same[0]
         ambiguous = len(scored) > 1 and scored[1][0] > best_score - 2 and scored[1][1].country != best.country
         return Resolution(best, best_score, ambiguous)
 
@@ -153,8 +162,8 @@ def _base_score(p: GazPlace) -> float:
         # a city from our extras carries no population: rank it like a mid-sized town
         return (pop if p.population else 5.0) + (5 if p.capital else 0)
     if p.feature == "admin1":
-        return max(pop - 2, 1.0)
-    return max(pop - 3, 0.5)
+        return pop if p.population else 6.0
+    return max(pop - 1, 4.0) if p.population else 4.0
 
 
 def _latin(name: str) -> bool:
@@ -198,6 +207,9 @@ def build_gazetteer(kb: ActorKB, min_city_population: int = 15000) -> Gazetteer:
             entries.append((name, place))
 
     capitals = {(c.iso3, key(c.capital)) for c in kb.countries.values() if c.capital}
+    # A city's alternate name that is also a country or a division ("Missouri" for Bozeman) is
+    # noise in this list; only its own name may take such a name.
+    taken_names = {key(n) for n, p in entries}
     for city in gc.get_cities().values():
         iso3 = iso2to3.get(city["countrycode"])
         if not iso3:
@@ -209,7 +221,7 @@ def build_gazetteer(kb: ActorKB, min_city_population: int = 15000) -> Gazetteer:
             capital=(iso3, key(city["name"])) in capitals,
         )
         names = {city["name"]}
-        names.update(a for a in city.get("alternatenames") or () if _latin(a))
+        names.update(a for a in city.get("alternatenames") or () if _latin(a) and key(a) not in taken_names)
         entries += [(n, place) for n in names]
 
     for r in kb.regions.values():
@@ -250,7 +262,7 @@ def _cache_file(min_city_population: int) -> Optional[Path]:
     return Path(base) / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
 
 
-_FORMAT = 2  # bump when GazPlace or Gazetteer change shape
+_FORMAT = 3  # bump when GazPlace or Gazetteer change shape
 
 
 def load_gazetteer(kb: ActorKB, min_city_population: int = 15000) -> Gazetteer:
