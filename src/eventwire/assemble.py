@@ -5,7 +5,7 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span
 
-from eventwire.extract.mentions import EntityMention, PlaceMention
+from eventwire.extract.mentions import EntityMention, PlaceMention, Sentences
 from eventwire.knowledge.gazetteer import GazPlace
 from eventwire.models import (
     Document, Entity, Place, Quantity, Quote, RawDocument, Sentence, Speaker, TimeExpression,
@@ -15,10 +15,12 @@ from eventwire.models import (
 def assemble(doc: Doc, raw: RawDocument) -> Document:
     """Everything the components found on `doc`, as a `Document` for `raw`."""
     entities, ids = _entities(doc)
+    text = doc.text
     return Document(
-        doc_id=raw.doc_id, text=doc.text, published=raw.published, title=raw.title,
+        doc_id=raw.doc_id, text=text, published=raw.published, title=raw.title,
         source=raw.source, url=raw.url,
-        sentences=tuple(Sentence(s.start_char, s.end_char) for s in doc.sents),
+        sentences=tuple(Sentence(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
+                        for s, e in Sentences.of(doc).bounds),
         entities=entities,
         places=tuple(place_model(p) for p in doc._.ew_places or ()),
         times=tuple(
@@ -29,7 +31,7 @@ def assemble(doc: Doc, raw: RawDocument) -> Document:
             Quantity(q.span.text, q.span.start_char, q.span.end_char, q.value, q.qualifier, q.unit, q.kind)
             for q in doc._.ew_quantities or ()
         ),
-        quotes=tuple(_quote(doc, q) for q in doc._.ew_quotes or ()),
+        quotes=tuple(_quote(text, q) for q in doc._.ew_quotes or ()),
         errors=tuple(raw.warnings),
     )
 
@@ -58,7 +60,7 @@ def _entities(doc: Doc) -> tuple[tuple[Entity, ...], dict[int, str]]:
     return tuple(out), ids
 
 
-def _quote(doc: Doc, q) -> Quote:
+def _quote(text: str, q) -> Quote:
     speaker: Optional[Speaker] = None
     if q.speaker is not None:
         span: Span = q.speaker
@@ -67,4 +69,4 @@ def _quote(doc: Doc, q) -> Quote:
             root = q.speaker_entity
             actor = root.actor or (root.root().actor if root.refers_to else None)
         speaker = Speaker(span.text, span.start_char, span.end_char, actor)
-    return Quote(text=doc.text[q.start:q.end], start=q.start, end=q.end, speaker=speaker, cue=q.cue)
+    return Quote(text=text[q.start:q.end], start=q.start, end=q.end, speaker=speaker, cue=q.cue)

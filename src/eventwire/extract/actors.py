@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.extract.kbnames import KBMatch, name_finder
-from eventwire.extract.mentions import EntityMention, PlaceMention
+from eventwire.extract.mentions import EntityMention, PlaceMention, Sentences
 from eventwire.knowledge.actors import ActorKB, Name, RoleNoun, cached_actor_kb
 from eventwire.knowledge.text import fold, key
 from eventwire.models import Actor
@@ -474,7 +474,7 @@ class ActorResolver:
     # ---- pronouns ------------------------------------------------------------------------------
     def _pronouns(self, doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
         out = list(mentions)
-        sents = {t.i: t.sent.start for t in doc}
+        sents = Sentences.of(doc)
         ordered = sorted(mentions, key=lambda m: m.start)
         for tok in doc:
             low = tok.lower_
@@ -488,10 +488,8 @@ class ActorResolver:
             for prev in reversed(ordered):
                 if prev.end > tok.i or prev.actor is None:
                     continue
-                if sents[tok.i] - sents[prev.start] > 0 and tok.sent.start - doc[prev.start].sent.start > 0:
-                    # allow the previous sentence only
-                    if doc[tok.sent.start - 1].sent.start != doc[prev.start].sent.start:
-                        break
+                if sents.number(tok.i) - sents.number(prev.start) > 1:
+                    break  # look back into the previous sentence, no further
                 if low in _PERSON_PRONOUNS and prev.label == "PERSON" and not _plural(prev):
                     antecedent = prev
                 elif low in _THING_PRONOUNS and prev.label in ("ORG", "GPE") and not _plural(prev):
@@ -613,7 +611,7 @@ def _inside_quotes(tok: Token) -> bool:
     """Pronouns inside a quotation refer to the speaker's world; leave them alone."""
     doc = tok.doc
     count = 0
-    for t in doc[tok.sent.start:tok.i]:
+    for t in doc[Sentences.of(doc).start(tok.i):tok.i]:
         if t.text in ("“", "”", '"'):
             count += 1
     return count % 2 == 1

@@ -47,6 +47,13 @@ class KBNameFinder:
             node.setdefault(None, []).extend(kb.lookup(form))
 
     def __call__(self, doc: Doc) -> list[KBMatch]:
+        """KB names in `doc`; computed once per Doc and finder (places and actors both ask)."""
+        cache = doc.user_data.setdefault("ew_kb_matches", {})
+        if id(self) not in cache:
+            cache[id(self)] = self._find(doc)
+        return cache[id(self)]
+
+    def _find(self, doc: Doc) -> list[KBMatch]:
         found: list[KBMatch] = []
         keys = [fold(t.text) for t in doc]
         i, n = 0, len(doc)

@@ -79,3 +79,31 @@ class QuoteMention:
 
 def char_span_text(span: Span) -> tuple[int, int, str]:
     return span.start_char, span.end_char, span.text
+
+
+class Sentences:
+    """Which sentence each token is in, computed once per Doc (spaCy's `Token.sent` walks the
+    whole document on every call)."""
+
+    def __init__(self, doc):
+        self.bounds: list[tuple[int, int]] = [(s.start, s.end) for s in doc.sents]
+        self.index: list[int] = [0] * len(doc)
+        for n, (start, end) in enumerate(self.bounds):
+            for i in range(start, end):
+                self.index[i] = n
+
+    @classmethod
+    def of(cls, doc) -> "Sentences":
+        cached = doc.user_data.get("ew_sentences")
+        if cached is None or len(cached.index) != len(doc):
+            cached = doc.user_data["ew_sentences"] = cls(doc)
+        return cached
+
+    def number(self, i: int) -> int:
+        return self.index[i]
+
+    def start(self, i: int) -> int:
+        return self.bounds[self.index[i]][0]
+
+    def span(self, i: int) -> tuple[int, int]:
+        return self.bounds[self.index[i]]

@@ -14,7 +14,7 @@ from typing import Optional
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from eventwire.extract.mentions import EntityMention, QuoteMention
+from eventwire.extract.mentions import EntityMention, QuoteMention, Sentences
 from eventwire.models import Actor
 
 SPEECH_VERBS = frozenset(
@@ -41,10 +41,11 @@ def make_quotes(nlp: Language, name: str):
 class QuoteFinder:
     def __call__(self, doc: Doc) -> Doc:
         mentions = doc._.ew_entities or []
+        text = doc.text  # Doc.text joins every token on each call: read it once
         out: list[QuoteMention] = []
         previous: Optional[QuoteMention] = None
-        for start, end, continues in find_quotations(doc.text):
-            turn = _TRANSCRIPT.match(doc.text[start:end])
+        for start, end, continues in find_quotations(text):
+            turn = _TRANSCRIPT.match(text[start:end])
             if turn:  # '"WALLACE: Let's start…' — a transcript turn inside quotation marks
                 name = doc.char_span(start + turn.start("name"), start + turn.end("name"), alignment_mode="expand")
                 body = start + turn.start("body")
@@ -54,10 +55,10 @@ class QuoteFinder:
                 previous = q
                 continue
             q = QuoteMention(start=start, end=end)
-            words = len(doc.text[start:end].split())
-            speaker, cue = self._speaker(doc, start, end, mentions)
+            words = len(text[start:end].split())
+            speaker, cue = self._speaker(doc, text, start, end, mentions)
             if speaker is None and previous is not None and previous.speaker is not None and (
-                    continues or "\n" not in doc.text[previous.end:start]):
+                    continues or "\n" not in text[previous.end:start]):
                 # a quotation that runs on, in the same paragraph or the next one
                 speaker, cue = previous.speaker, previous.cue
             if speaker is None and words <= SCARE_MAX_WORDS:
@@ -68,7 +69,7 @@ class QuoteFinder:
                 q.speaker_entity = _mention_at(mentions, speaker)
             out.append(q)
             previous = q
-        for start, end, name_span in find_transcript_turns(doc):
+        for start, end, name_span in find_transcript_turns(doc, text):
             if any(q.start <= start < q.end for q in out):
                 continue
             out.append(QuoteMention(start=start, end=end, speaker=name_span, cue=":",
@@ -78,12 +79,12 @@ class QuoteFinder:
         doc._.ew_entities = list(mentions) + _first_person_mentions(doc, out)
         return doc
 
-    def _speaker(self, doc: Doc, start: int, end: int, mentions) -> tuple[Optional[Span], Optional[str]]:
+    def _speaker(self, doc: Doc, text: str, start: int, end: int, mentions) -> tuple[Optional[Span], Optional[str]]:
         inside = doc.char_span(start, end, alignment_mode="expand")
         if inside is None or len(inside) == 0:
             return None, None
         # a byline after a dash: '…” ― Pamela Padilla'
-        byline = _DASH_BYLINE.match(doc.text, end)
+        byline = _DASH_BYLINE.match(text, end)
         if byline:
             name = doc.char_span(byline.start("name"), byline.end("name"), alignment_mode="expand")
             if name is not None:
@@ -103,13 +104,15 @@ class QuoteFinder:
                 if node.head is node:
                     break
                 node = node.head
-        sents = {inside[0].sent.start, inside[-1].sent.start}
+        sentences = Sentences.of(doc)
+        sents = {sentences.number(inside.start), sentences.number(inside.end - 1)}
         after = inside.end
         while after < len(doc) and (doc[after].is_punct or doc[after].is_space) and not doc[after].text.startswith(("“", "‘")):
             after += 1
-        if after < len(doc) and doc[after].sent.start not in sents and "\n" not in doc.text[inside.end_char:doc[after].idx]:
-            sents.add(doc[after].sent.start)
-        region = [t for s in sorted(sents) for t in doc[s:].sent if not (inside.start <= t.i < inside.end)]
+        if after < len(doc) and sentences.number(after) not in sents and "\n" not in text[inside.end_char:doc[after].idx]:
+            sents.add(sentences.number(after))
+        region = [doc[i] for n in sorted(sents) for i in range(*sentences.bounds[n])
+                  if not (inside.start <= i < inside.end)]
         for tok in region:
             if _is_speech_verb(tok):
                 sayer = _sayer(tok, inside)
@@ -252,11 +255,11 @@ def _find_closer(para: str, start: int, closing: str) -> int:
     return min(found) if found else -1
 
 
-def find_transcript_turns(doc: Doc) -> list[tuple[int, int, Span]]:
+def find_transcript_turns(doc: Doc, text: str) -> list[tuple[int, int, Span]]:
     """'WALLACE: Let's start…' → (start, end, span of WALLACE)."""
     out = []
     offset = 0
-    for para in doc.text.split("\n"):
+    for para in text.split("\n"):
         m = _TRANSCRIPT.match(para)
         if m:
             name = doc.char_span(offset + m.start("name"), offset + m.end("name"), alignment_mode="expand")
