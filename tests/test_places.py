@@ -32,3 +32,10 @@ def test_landmark_and_capital(engine):
 def test_place_the_ner_calls_a_person(engine):
     doc = pub(engine, "In recent months Kyiv has been increasingly outspoken.")
     assert places(doc)["Kyiv"].as_actor
+
+
+def test_a_place_at_the_start_of_an_organisation_name_does_not_relabel_it(engine):
+    doc = pub(engine, "The New York Times reported that the U.S. Army had moved troops to Poland.")
+    times = [e for e in doc.entities if "Times" in e.text]
+    assert times and times[0].label == "ORG"
+    assert any(p.text == "U.S." and p.country == "USA" for p in doc.places)

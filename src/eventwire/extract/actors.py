@@ -102,9 +102,10 @@ class ActorResolver:
             if span is None or any(covered[i] is not None for i in range(span.start, span.end)):
                 continue
             label = ent.label_
-            place = places.get((span.start, span.end)) or places.get((span.start, None))
-            if place is not None and place.span.start == span.start and place.span.end > span.end:
-                span = place.span  # "Donetsk" + "region"
+            place = places.get((span.start, span.end))
+            longer = places.get((span.start, None))
+            if place is None and longer is not None and longer.span.end > span.end:
+                place, span = longer, longer.span  # "Donetsk" + "region"
             if place is not None and label in ("PERSON", "ORG", "NORP"):
                 label = "GPE" if place.place.feature in ("country", "city", "admin1", "admin2") else "LOC"
             mention = EntityMention(span=span, label=label, place=place)

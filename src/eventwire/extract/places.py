@@ -1,7 +1,8 @@
 """`ew_places`: find place names and geocode them against the offline gazetteer.
 
-Candidates are spaCy's GPE/LOC/FAC entities plus the actor KB's countries, capitals and
-metonyms (spaCy sometimes calls "Kyiv" a person). Each is resolved with the document's countries
+Candidates are spaCy's GPE/LOC/FAC entities, the actor KB's countries, capitals and metonyms
+(spaCy sometimes calls "Kyiv" a person), and capitalised names spaCy left unlabelled that the
+gazetteer knows and that stand where places stand ("in the eastern Donetsk region"). Each is resolved with the document's countries
 and a neighbouring hint ("Baku, Azerbaijan"); a place that does something ("Kyiv launched…",
 "drones launched by Kyiv") is marked `as_actor`.
 """
@@ -105,6 +106,12 @@ class PlaceFinder:
             elif best.kind in ("person", "org"):
                 for i in range(m.start, m.end):
                     non_place_kb[i] = True
+                if best.kind == "org":  # "U.S. Army", "Russian Foreign Ministry": the country is a place too
+                    for k in range(m.end - 1, m.start, -1):
+                        prefix = doc[m.start:k]
+                        if any(n.kind == "country" for n in self.kb.lookup(prefix.text)):
+                            out.append((prefix, "country"))
+                            break
         for ent in doc.ents:
             if any(taken[i] or non_place_kb[i] for i in range(ent.start, ent.end)):
                 continue
@@ -125,8 +132,7 @@ class PlaceFinder:
     def _unlabelled_places(self, doc: Doc, taken, non_place_kb, found) -> list[tuple[Span, Optional[str]]]:
         """Capitalised names spaCy left unlabelled that the gazetteer knows, in a place-like
         position: 'caught in the eastern Donetsk region', 'fighting near Pokrovsk'."""
-        covered = set(taken) if isinstance(taken, set) else {i for i, t in enumerate(taken) if t}
-        covered |= {i for i, t in enumerate(non_place_kb) if t}
+        covered = {i for i, t in enumerate(taken) if t} | {i for i, t in enumerate(non_place_kb) if t}
         for span, _ in found:
             covered.update(range(span.start, span.end))
         for ent in doc.ents:
