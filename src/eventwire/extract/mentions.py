@@ -12,6 +12,7 @@ from spacy.tokens import Span
 
 from eventwire.knowledge.gazetteer import GazPlace
 from eventwire.models import Actor
+from eventwire.nlp import extensions  # noqa: F401  (every component's Doc._ attributes exist)
 
 
 @dataclass(eq=False)
