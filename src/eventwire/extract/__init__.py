@@ -3,4 +3,4 @@
 `eventwire.nlp.pipeline` imports the component modules, which registers the factories.
 """
 
-COMPONENTS = ("ew_places", "ew_actors", "ew_times", "ew_quantities", "ew_quotes")
+COMPONENTS = ("ew_places", "ew_actors", "ew_times", "ew_quantities", "ew_quotes", "ew_events")

