@@ -39,3 +39,8 @@ def test_a_place_at_the_start_of_an_organisation_name_does_not_relabel_it(engine
     times = [e for e in doc.entities if "Times" in e.text]
     assert times and times[0].label == "ORG"
     assert any(p.text == "U.S." and p.country == "USA" for p in doc.places)
+
+
+def test_the_nationality_capital_is_that_countrys_capital(engine):
+    p = places(pub(engine, "Drones attacked the Russian capital overnight."))
+    assert p["Russian capital"].name == "Moscow" and p["Russian capital"].feature == "city"

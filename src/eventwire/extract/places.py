@@ -64,7 +64,15 @@ class PlaceFinder:
             mentions = []
             for span, kb_kind in spans:
                 hint = _hint(doc, span, by_start)
-                res = self.gazetteer.resolve(span.text, countries, hint.text if hint else None)
+                if kb_kind == "capital_phrase":
+                    # "the Russian capital": the capital of the country the adjective names
+                    code = self.kb.country_of_adjective(span[0].text)
+                    country = self.kb.countries.get(code) if code else None
+                    if country is None or not country.capital:
+                        continue
+                    res = self.gazetteer.resolve(country.capital, None, country.name)
+                else:
+                    res = self.gazetteer.resolve(span.text, countries, hint.text if hint else None)
                 if res is None:
                     continue
                 if _round == 0 and res.place.country and not res.ambiguous and len(
@@ -125,8 +133,20 @@ class PlaceFinder:
             elif ent.label_ in ("PERSON", "ORG", "NORP") and _after_locative(doc, span.start) \
                     and self.gazetteer.candidates(span.text) and not self.kb.country_of_adjective(span.text):
                 out.append((_with_feature_word(span), None))  # "drones over Belgorod" (spaCy: NORP)
+        out += self._capital_phrases(doc)
         out += self._unlabelled_places(doc, taken, non_place_kb, out)
         out.sort(key=lambda x: x[0].start)
+        return out
+
+    def _capital_phrases(self, doc: Doc) -> list[tuple[Span, Optional[str]]]:
+        """'the Russian capital', 'the Ukrainian capital' → that country's capital city."""
+        out = []
+        for tok in doc:
+            if tok.lower_ != "capital" or tok.pos_ != "NOUN":
+                continue
+            adj = [c for c in tok.lefts if c.dep_ in ("amod", "compound") and self.kb.country_of_adjective(c.text)]
+            if adj and self.kb.country_of_adjective(adj[0].text) in self.kb.countries:
+                out.append((doc[adj[0].i:tok.i + 1], "capital_phrase"))
         return out
 
     def _unlabelled_places(self, doc: Doc, taken, non_place_kb, found) -> list[tuple[Span, Optional[str]]]:
