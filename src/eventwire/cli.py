@@ -52,9 +52,11 @@ def main() -> None:
               help="Refuse documents longer than this many characters.")
 @click.option("--failures", type=click.Path(dir_okay=False, writable=True),
               help="Also write one JSON line per failed document (origin, doc_id, reason) here.")
+@click.option("--dyads", is_flag=True, help="Write one event per actor-recipient pair (CAMEO-style dyads) "
+              "instead of events with lists of parties.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
-def extract(paths, output, pretty, published, fmt, model, actors, lexicon, max_chars, failures, progress):
-    """Extract entities, actors, places, times, quantities and quotes from PATHS.
+def extract(paths, output, pretty, published, fmt, model, actors, lexicon, max_chars, failures, dyads, progress):
+    """Extract entities, actors, places, times, quantities, quotes and events from PATHS.
 
     PATHS are files, directories (read recursively: .txt, .md, .html, .htm, .jsonl, .json) or '-'
     for standard input. JSON Lines input has one document per line with 'text' and optionally
@@ -94,6 +96,10 @@ def extract(paths, output, pretty, published, fmt, model, actors, lexicon, max_c
                     fail_out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
             else:
                 done += 1
+                if dyads:
+                    from eventwire.dyads import to_dyads
+
+                    result = to_dyads(result)
                 _write(out, result, pretty)
             if bar is not None:
                 bar.update(1)

@@ -487,7 +487,7 @@ class ActorResolver:
                 continue
             antecedent = None
             for prev in reversed(ordered):
-                if prev.end > tok.i or prev.actor is None:
+                if prev.end > tok.i or prev.actor is None or not (prev.actor.country or prev.actor.name):
                     continue
                 if sents.number(tok.i) - sents.number(prev.start) > 1:
                     break  # look back into the previous sentence, no further

@@ -15,6 +15,7 @@ reads from the parse, not from word order:
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
@@ -35,7 +36,10 @@ HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "would", "should", "can"}
 DEFAULT_VERB_RECIPIENT = ("obj", "dative", "prep:against", "prep:on", "prep:with", "prep:at")
 DEFAULT_NOUN_ACTOR = ("poss", "amod", "compound", "prep:by", "agent")
 DEFAULT_NOUN_RECIPIENT = ("prep:on", "prep:against", "prep:to", "prep:with", "prep:at", "prep:of")
-HISTORICAL_YEARS = 1  # an event dated before the year before publication is historical
+HISTORICAL_YEARS = 1
+# PLOVER: CONSULT, SUPPORT, COOPERATE and AID in the future tense are AGREE (with the CAMEO
+# "express intent to …" code that matches)
+FUTURE_AGREE = {"CONSULT": "036", "SUPPORT": "032", "COOPERATE": "030", "AID": "033"}  # an event dated before the year before publication is historical
 
 
 @dataclass(eq=False)
@@ -77,8 +81,8 @@ class EventCoder:
         candidates = []
         for tok in doc:
             pos = "VERB" if tok.pos_ == "VERB" else "NOUN" if tok.pos_ in ("NOUN", "PROPN") else None
-            if pos is None:
-                continue
+            if pos is None or (pos == "NOUN" and tok.dep_ in ("compound", "amod")):
+                continue  # "cooperation agreements": the head noun is the event
             frame = self._frame(tok, pos)
             if frame is None:
                 continue
@@ -114,6 +118,10 @@ class EventCoder:
         ev.actor = actor
         ev.recipient = [r for r in recipient if not any(_same(r, a) for a in actor)] if not frame.symmetric else recipient
         ev.status = _status(tok, frame, ctx)
+        if ev.status == "future" and frame.type in FUTURE_AGREE:
+            # PLOVER: cooperation reported in the future tense is an intention, coded AGREE
+            ev.frame = dataclasses.replace(frame, type="AGREE", mode=None, cameo=FUTURE_AGREE[frame.type])
+            ev.quad, ev.score = self.lex.quad("AGREE"), self.lex.score("AGREE", None)
         ev.certainty, ev.attributed_to = _attribution(ctx, tok)
         ev.date, ev.date_how = _date(ctx, tok)
         if ev.date is not None and ev.status == "occurred" and ctx.anchor and ev.date.value:
@@ -147,7 +155,12 @@ class EventCoder:
                 sp = tok.head
             recipient_toks = [sp] if sp is not None else []
         recipient_toks += _slots(tok, frame.recipient or DEFAULT_VERB_RECIPIENT)
-        return ctx.parties(actor_toks), ctx.parties(recipient_toks[:2])
+        if frame.object:
+            # "hold talks with Putin": the parties of a light verb's object are the event's
+            for obj in (c for c in tok.children if c.dep_ in ("dobj", "attr") and c.lemma_.lower() in frame.object):
+                recipient_toks = [t for t in recipient_toks if t is not obj] + _slots(obj, DEFAULT_NOUN_RECIPIENT)
+        actors, recipients = ctx.parties(actor_toks), ctx.parties(recipient_toks[:2])
+        return _symmetric(frame, tok, ctx, actors, recipients)
 
     def _noun_parties(self, ctx, tok: Token, frame: Frame):
         actor_toks = _slots(tok, frame.actor or DEFAULT_NOUN_ACTOR)
@@ -158,7 +171,17 @@ class EventCoder:
             if verb.pos_ in ("VERB", "AUX"):
                 s = _child(verb, "nsubj")
                 actors = ctx.parties([s] if s is not None else _inherited_subject(verb))
-        return actors, ctx.parties(recipient_toks[:2])
+        return _symmetric(frame, tok, ctx, actors, ctx.parties(recipient_toks[:2]))
+
+
+def _symmetric(frame: Frame, tok: Token, ctx, actors: list, recipients: list):
+    """Talks, agreements, trade 'between China and Russia': both sides on both sides."""
+    if not frame.symmetric:
+        return actors, recipients
+    between = ctx.parties(_slots(tok, ("prep:between", "prep:among")))
+    if between and not actors:
+        return between, between
+    return actors, recipients
 
 
 # ---- the document's other findings, by token ------------------------------------------------------
