@@ -70,6 +70,7 @@ class ActorResolver:
             resolved.append(m)
         resolved = self._pronouns(doc, resolved)
         self._link_office_holders(resolved, date)
+        _same_head_nominals(resolved)
         doc._.ew_entities = [m for m in resolved if m.actor is not None or m.kind == "name"]
         person_tokens = {i for m in doc._.ew_entities if m.label == "PERSON" and m.kind == "name"
                          for i in range(m.start, m.end)}
@@ -543,6 +544,22 @@ class ActorResolver:
 
 
 # ---- helpers ----------------------------------------------------------------------------------
+
+def _same_head_nominals(mentions: list[EntityMention]) -> None:
+    """'more than 500 drones' after 'at least 19 Ukrainian drones': a later nominal with the same
+    role noun and no country of its own takes the country of the earlier one."""
+    seen: dict[str, EntityMention] = {}
+    for m in sorted(mentions, key=lambda x: x.start):
+        if m.kind != "nominal" or m.actor is None or not m.role_phrase:
+            continue
+        if m.actor.country:
+            seen[m.role_phrase] = m
+        elif m.role_phrase in seen and m.role_phrase not in GENERIC_TITLES:
+            earlier = seen[m.role_phrase]
+            m.actor = Actor(name=None, country=earlier.actor.country, sector=m.actor.sector or earlier.actor.sector,
+                            how="coref")
+            m.refers_to = earlier
+
 
 def _place_actor(place: PlaceMention, kb: ActorKB) -> Optional[Actor]:
     p = place.place

@@ -37,6 +37,8 @@ DEFAULT_VERB_RECIPIENT = ("obj", "dative", "prep:against", "prep:on", "prep:with
 DEFAULT_NOUN_ACTOR = ("poss", "amod", "compound", "prep:by", "agent")
 DEFAULT_NOUN_RECIPIENT = ("prep:on", "prep:against", "prep:to", "prep:with", "prep:at", "prep:of")
 HISTORICAL_YEARS = 1
+# Types whose place names the host when no recipient is written ("attend the ceremony in Moscow")
+HOSTED_TYPES = frozenset({"CONSULT", "AGREE", "SUPPORT", "COOPERATE"})
 # PLOVER: CONSULT, SUPPORT, COOPERATE and AID in the future tense are AGREE (with the CAMEO
 # "express intent to …" code that matches)
 FUTURE_AGREE = {"CONSULT": "036", "SUPPORT": "032", "COOPERATE": "030", "AID": "033"}  # an event dated before the year before publication is historical
@@ -92,7 +94,9 @@ class EventCoder:
         for tok, frame in candidates:
             if tok.i in light_objects:
                 continue  # "talks" in "hold talks": the verb frame codes it
-            events.append(self._code(ctx, tok, frame))
+            ev = self._code(ctx, tok, frame)
+            if ev.actor or ev.recipient:  # an event with no party at all says nothing codable
+                events.append(ev)
         doc._.ew_events = events
         return doc
 
@@ -133,45 +137,60 @@ class EventCoder:
         elif ev.date is None:
             ev.date_how = "none"
         ev.location = _location(ctx, tok, ev)
+        if not ev.recipient:
+            ev.recipient = self._implied_recipient(ctx, tok, ev)
         ev.quantities = _quantities(ctx, tok)
         ev.confidence = round(0.4 + 0.25 * bool(ev.actor) + 0.25 * bool(ev.recipient) + 0.1 * (frame.specificity > 0), 2)
         return ev
 
+    def _implied_recipient(self, ctx, tok: Token, ev: EventMention) -> list:
+        """A recipient the clause implies: the target of the purpose ('drones launched … to
+        disrupt the Kremlin's preparations'), or the host of a visit or ceremony (its place)."""
+        if ev.frame.type in ("ASSAULT", "COERCE", "THREATEN"):
+            for c in tok.children:
+                if c.dep_ == "advcl" and any(a.lower_ == "to" for a in c.children if a.dep_ == "aux"):
+                    found = ctx.parties(_slots(c, ("obj",)))
+                    if found:
+                        return found
+        if ev.frame.type in HOSTED_TYPES and ev.location is not None and ev.location.place.country:
+            if not any(_country(a) == ev.location.place.country for a in ev.actor):
+                return [ev.location]
+        return []
+
     def _verb_parties(self, ctx, tok: Token, frame: Frame):
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
-        subj = _child(tok, "nsubj")
-        agent = _agent(tok)
-        actor_toks: list[Token] = []
-        recipient_toks: list[Token] = []
         if frame.actor:
-            actor_toks = _slots(tok, frame.actor)
+            actors = ctx.first_parties(tok, frame.actor)
         elif passive:
-            actor_toks = [agent] if agent is not None else []
+            actors = ctx.parties([_agent(tok)])
         else:
-            actor_toks = [subj] if subj is not None else _inherited_subject(tok)
+            subj = _child(tok, "nsubj")
+            actors = ctx.parties([subj] if subj is not None else _inherited_subject(tok))
+        recipients: list = []
         if passive:
             sp = _child(tok, "nsubjpass")
             if sp is None and tok.dep_ in ("acl", "relcl") and tok.head.pos_ in ("NOUN", "PROPN"):
                 sp = tok.head
-            recipient_toks = [sp] if sp is not None else []
-        recipient_toks += _slots(tok, frame.recipient or DEFAULT_VERB_RECIPIENT)
-        if frame.object:
+            recipients = ctx.parties([sp])
+        if not recipients and frame.object:
             # "hold talks with Putin": the parties of a light verb's object are the event's
             for obj in (c for c in tok.children if c.dep_ in ("dobj", "attr") and c.lemma_.lower() in frame.object):
-                recipient_toks = [t for t in recipient_toks if t is not obj] + _slots(obj, DEFAULT_NOUN_RECIPIENT)
-        actors, recipients = ctx.parties(actor_toks), ctx.parties(recipient_toks[:2])
+                recipients = ctx.first_parties(obj, _with_defaults(frame.recipient, DEFAULT_NOUN_RECIPIENT))
+                if recipients:
+                    break
+        if not recipients:
+            recipients = ctx.first_parties(tok, _with_defaults(frame.recipient, DEFAULT_VERB_RECIPIENT))
         return _symmetric(frame, tok, ctx, actors, recipients)
 
     def _noun_parties(self, ctx, tok: Token, frame: Frame):
-        actor_toks = _slots(tok, frame.actor or DEFAULT_NOUN_ACTOR)
-        recipient_toks = _slots(tok, frame.recipient or DEFAULT_NOUN_RECIPIENT)
-        actors = ctx.parties(actor_toks)
+        actors = ctx.first_parties(tok, frame.actor or DEFAULT_NOUN_ACTOR)
         if not actors and tok.dep_ in ("dobj", "pobj", "attr", "nsubjpass") and tok.head.pos_ in ("VERB", "AUX", "ADP"):
             verb = tok.head if tok.head.pos_ != "ADP" else tok.head.head
             if verb.pos_ in ("VERB", "AUX"):
                 s = _child(verb, "nsubj")
                 actors = ctx.parties([s] if s is not None else _inherited_subject(verb))
-        return _symmetric(frame, tok, ctx, actors, ctx.parties(recipient_toks[:2]))
+        recipients = ctx.first_parties(tok, _with_defaults(frame.recipient, DEFAULT_NOUN_RECIPIENT))
+        return _symmetric(frame, tok, ctx, actors, recipients)
 
 
 def _symmetric(frame: Frame, tok: Token, ctx, actors: list, recipients: list):
@@ -181,6 +200,14 @@ def _symmetric(frame: Frame, tok: Token, ctx, actors: list, recipients: list):
     between = ctx.parties(_slots(tok, ("prep:between", "prep:among")))
     if between and not actors:
         return between, between
+    if actors and not recipients:
+        # "sign cooperation agreements, deepening the relationship between China and Russia"
+        start, end = ctx.sentences.span(tok.i)
+        for t in tok.doc[start:end]:
+            if t.lower_ in ("between", "among") and t.dep_ == "prep":
+                pair = ctx.parties([g for g in t.children if g.dep_ == "pobj"])
+                if len(pair) >= 2:
+                    return pair, pair
     return actors, recipients
 
 
@@ -205,6 +232,14 @@ class _Context:
     def mention(self, tok: Token) -> Optional[EntityMention]:
         m = self.mention_at.get(tok.i)
         return m
+
+    def first_parties(self, tok: Token, slots) -> list:
+        """The parties in the first of `slots` (in order of preference) that holds any."""
+        for slot in slots:
+            found = self.parties(_slots(tok, (slot,)))
+            if found:
+                return found
+        return []
 
     def parties(self, toks: list[Token]) -> list:
         out: list = []
@@ -247,6 +282,10 @@ def _fits(tok: Token, f: Frame) -> bool:
         if not any(g.dep_ == "prep" and g.lower_ in f.prep for o in objs for g in o.children):
             return False
     objects = {c.lemma_.lower() for c in children if c.dep_ in ("dobj", "nsubjpass", "attr")}
+    if f.pos == "VERB" and tok.dep_ == "acl" and tok.tag_ == "VBN":
+        # "the wave of drones launched by Kyiv": the noun the participle describes is its object
+        objects |= {tok.head.lemma_.lower()} | {g.lemma_.lower() for c in tok.head.children if c.dep_ == "prep"
+                                                and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"}
     if f.pos == "VERB" and not objects:  # "engaged in a trade war"
         objects = {g.lemma_.lower() for c in children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"}
     if f.object and not objects & set(f.object):
@@ -266,6 +305,11 @@ def _trigger_span(tok: Token, f: Frame) -> Span:
         if prt is not None and prt.i == end:
             end += 1
     return doc[tok.i:end]
+
+
+def _with_defaults(preferred: tuple[str, ...], defaults: tuple[str, ...]) -> tuple[str, ...]:
+    """A frame's own slots first, then the usual ones."""
+    return tuple(dict.fromkeys(preferred + defaults))
 
 
 def _child(tok: Token, dep: str) -> Optional[Token]:
@@ -291,6 +335,10 @@ def _slots(tok: Token, slots) -> list[Token]:
         elif slot == "agent":
             a = _agent(tok)
             found = [a] if a is not None else []
+        elif slot in ("poss", "compound", "amod") and tok.pos_ in ("VERB", "AUX"):
+            # for a verb: the owner or nationality of its object ("destroyed the villagers' crops")
+            objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+            found = [g for o in objs for g in o.children if g.dep_ == slot]
         elif slot in ("poss", "compound", "amod"):
             found = [c for c in tok.children if c.dep_ == slot]
             if slot in ("amod", "compound"):

@@ -1,0 +1,85 @@
+"""The event coder: types from the lexicon, parties from the parse, status, attribution, date, place."""
+import json
+
+from conftest import pub
+
+
+def events(engine, text, published="2025-05-07"):
+    return pub(engine, text, published).events
+
+
+def codes(parties):
+    return sorted(p.country for p in parties if p.country)
+
+
+def find(evs, trigger):
+    hits = [e for e in evs if e.trigger.text.startswith(trigger)]
+    assert hits, [(e.trigger.text, e.type) for e in evs]
+    return hits[0]
+
+
+def test_active_voice_with_date_and_place(engine):
+    e = find(events(engine, "Russian forces attacked Kharkiv on Tuesday, officials said."), "attacked")
+    assert e.type == "ASSAULT" and codes(e.actor) == ["RUS"] and codes(e.recipient) == ["UKR"]
+    assert e.date.value == "2025-05-06" and e.date.how == "explicit"
+    assert e.quad == "material_conflict" and e.score < 0 and e.cameo
+
+
+def test_passive_voice_agent_is_the_actor(engine):
+    e = find(events(engine, "Aleksandar Vučić has been heavily criticised by several European countries."), "criticised")
+    assert e.type == "ACCUSE" and codes(e.actor) == ["EUR"] and codes(e.recipient) == ["SRB"]
+
+
+def test_coordinated_actors_are_a_list(engine):
+    e = find(events(engine, "Aleksandar Vučić flew to Moscow. Latvia and Lithuania barred his plane from their airspace."), "barred")
+    assert codes(e.actor) == ["LTU", "LVA"] and codes(e.recipient) == ["SRB"]
+
+
+def test_object_control_and_alleged_content(engine):
+    evs = events(engine, "Ukraine accused China of directly aiding Russia's invasion.")
+    accuse = find(evs, "accused")
+    assert accuse.type == "ACCUSE" and codes(accuse.actor) == ["UKR"] and codes(accuse.recipient) == ["CHN"]
+    aid = find(evs, "aiding")
+    assert codes(aid.actor) == ["CHN"] and aid.certainty == "alleged" and aid.attributed_to.country == "UKR"
+
+
+def test_raising_future_and_intent_is_agree(engine):
+    e = find(events(engine, "Xi Jinping is expected to hold talks with Vladimir Putin on Thursday."), "hold")
+    assert e.status == "future" and e.type in ("CONSULT", "AGREE")
+    assert codes(e.actor) == ["CHN"] and codes(e.recipient) == ["RUS"] and e.date.value == "2025-05-08"
+
+
+def test_nominal_events(engine):
+    visit = find(events(engine, "Aleksandar Vučić's visit to Moscow ran into complications."), "visit")
+    assert visit.type == "CONSULT" and visit.mode == "visit"
+    assert codes(visit.actor) == ["SRB"] and codes(visit.recipient) == ["RUS"]
+    attack = find(events(engine, "The trip coincided with mass Ukrainian drone attacks on the Russian capital."), "attacks")
+    assert attack.type == "ASSAULT" and codes(attack.actor) == ["UKR"] and codes(attack.recipient) == ["RUS"]
+    assert attack.location is not None and attack.location.name == "Moscow"
+
+
+def test_reported_events_name_who_claimed_them(engine):
+    e = find(events(engine, "Russia's defence ministry said its military had shot down more than 500 drones."), "shot")
+    assert e.type == "ASSAULT" and codes(e.actor) == ["RUS"]
+    assert e.certainty == "reported" and e.attributed_to.country == "RUS"
+    assert any(q.value == 500 for q in e.quantities)
+    hedged = find(events(engine, "Latvia reportedly barred the plane from its airspace."), "barred")
+    assert hedged.certainty == "reported"
+
+
+def test_negated_and_hypothetical(engine):
+    assert find(events(engine, "Kenya did not attack Somalia."), "attack").status == "negated"
+    assert find(events(engine, "Russia could attack Kyiv again."), "attack").status == "hypothetical"
+
+
+def test_old_events_are_historical(engine):
+    e = find(events(engine, "Trade has grown since Russia's invasion of Ukraine in 2022."), "invasion")
+    assert e.status == "historical" and e.date.value == "2022"
+
+
+def test_dyads_split_list_parties(tmp_path, engine):
+    from eventwire.dyads import to_dyads
+
+    doc = pub(engine, "Aleksandar Vučić flew to Moscow. Latvia and Lithuania barred his plane from their airspace.")
+    split = [e for e in to_dyads(doc).events if e.trigger.text == "barred"]
+    assert len(split) == 2 and {codes(e.actor)[0] for e in split} == {"LVA", "LTU"}
