@@ -340,7 +340,7 @@ def score_events(gold: dict, pred: dict, s: EventScore) -> None:
                              "sentence": _sentence(text, spans[gi])})
         if g.get("date"):
             s.date.append(_date_ok(g, p))
-        if g.get("location"):
+        if g.get("location") and g["location"].get("lat") is not None and g["location"].get("lon") is not None:
             s.location.append(_location_ok(g, p))
         if g.get("status") is not None:
             s.status.append((g["status"] == "future") == (p.get("status") == "future"))

@@ -487,17 +487,9 @@ class ActorResolver:
             if _inside_quotes(tok):
                 continue
             antecedent = None
-            for prev in reversed(ordered):
-                if prev.end > tok.i or prev.actor is None or not (prev.actor.country or prev.actor.name):
-                    continue
-                if sents.number(tok.i) - sents.number(prev.start) > 1:
-                    break  # look back into the previous sentence, no further
-                if low in _PERSON_PRONOUNS and prev.label == "PERSON" and not _plural(prev):
-                    antecedent = prev
-                elif low in _THING_PRONOUNS and prev.label in ("ORG", "GPE") and not _plural(prev):
-                    antecedent = prev
-                elif low in _GROUP_PRONOUNS and _plural(prev) and prev.label in ("ORG", "GPE", "NORP", "PERSON"):
-                    antecedent = prev
+            # first someone identified (a country or a name), then anyone with a sector
+            for identified in (True, False):
+                antecedent = _antecedent(tok, low, ordered, sents, identified)
                 if antecedent is not None:
                     break
             if antecedent is None:
@@ -544,6 +536,24 @@ class ActorResolver:
 
 
 # ---- helpers ----------------------------------------------------------------------------------
+
+def _antecedent(tok: Token, low: str, ordered: list[EntityMention], sents, identified: bool) -> Optional[EntityMention]:
+    """The nearest earlier mention, in this sentence or the one before, that the pronoun fits."""
+    for prev in reversed(ordered):
+        if prev.end > tok.i or prev.actor is None:
+            continue
+        if identified and not (prev.actor.country or prev.actor.name):
+            continue
+        if sents.number(tok.i) - sents.number(prev.start) > 1:
+            return None  # look back into the previous sentence, no further
+        if low in _PERSON_PRONOUNS and prev.label == "PERSON" and not _plural(prev):
+            return prev
+        if low in _THING_PRONOUNS and prev.label in ("ORG", "GPE") and not _plural(prev):
+            return prev
+        if low in _GROUP_PRONOUNS and _plural(prev) and prev.label in ("ORG", "GPE", "NORP", "PERSON"):
+            return prev
+    return None
+
 
 def _same_head_nominals(mentions: list[EntityMention]) -> None:
     """'more than 500 drones' after 'at least 19 Ukrainian drones': a later nominal with the same

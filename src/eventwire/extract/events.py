@@ -180,6 +180,16 @@ class EventCoder:
                     break
         if not recipients:
             recipients = ctx.first_parties(tok, _with_defaults(frame.recipient, DEFAULT_VERB_RECIPIENT))
+        if not recipients:
+            # "agreed to provide aid for Romania", "threatened to attack Kyiv": the recipient of
+            # the clause the verb governs
+            for c in tok.children:
+                if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
+                    recipients = ctx.first_parties(c, DEFAULT_VERB_RECIPIENT + ("prep:for", "prep:to"))
+                    for obj in (g for g in c.children if g.dep_ == "dobj") if not recipients else ():
+                        recipients = ctx.first_parties(obj, DEFAULT_NOUN_RECIPIENT + ("prep:for",))
+                    if recipients:
+                        break
         return _symmetric(frame, tok, ctx, actors, recipients)
 
     def _noun_parties(self, ctx, tok: Token, frame: Frame):
@@ -261,7 +271,7 @@ class _Context:
             return p
         # an object that is not an actor, owned by one: "barred his plane", "the Russian capital"
         for child in tok.children:
-            if child.dep_ in ("poss", "amod", "compound"):
+            if child.dep_ in ("poss", "amod", "compound", "nmod"):
                 m = self.mention(child)
                 if m is not None and m.actor is not None and m.actor.country:
                     return m
