@@ -229,10 +229,11 @@ class _Context:
         self.sentences = Sentences.of(doc)
         self.anchor = _anchor(doc._.ew_published)
         self.mention_at: dict[int, EntityMention] = {}
+        # Each token speaks for the smallest mention with an actor that covers it ("Russia" in
+        # "Russia's defence ministry"), except the head of a larger mention, which speaks for
+        # that mention ("ministry" is the ministry).
         for m in sorted(doc._.ew_entities or (), key=lambda m: -(m.end - m.start)):
             for i in range(m.start, m.end):
-                # the smallest mention with an actor wins: "Russia" inside "Russia's defence ministry"
-                # only when the token is the ministry phrase's own head does the larger one stay
                 if i == m.span.root.i or i not in self.mention_at or self.mention_at[i].actor is None:
                     self.mention_at[i] = m
         self.place_at: dict[int, PlaceMention] = {i: p for p in doc._.ew_places or () for i in range(p.span.start, p.span.end)}
@@ -438,12 +439,12 @@ def _status(tok: Token, frame: Frame, ctx) -> str:
         tense = verb_tense(node)
         if tense == "future":
             return "future"
-        if tense == "present" and node.tag_ in ("VBG",) or (tense == "present" and node.lemma_ == "be"):
-            return "ongoing"
-        if tense is not None:
-            if tense == "present" and any(a in auxes for a in ("has", "have")) and node.tag_ == "VBN":
-                return "occurred"
-            return "occurred" if tense == "past" else "ongoing" if node.tag_ in ("VBZ", "VBP", "VBG") else "occurred"
+        if tense == "past":
+            return "occurred"
+        if tense == "present":
+            if node.tag_ == "VBN" and auxes & {"has", "have"} and node.lemma_ != "be":
+                return "occurred"  # present perfect of an action: "has accused"
+            return "ongoing"  # "is engaged in", "are fighting", "supports"
         if node.dep_ not in ("xcomp", "advcl", "pcomp", "acl", "conj"):
             break
         node = node.head
