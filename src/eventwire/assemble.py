@@ -79,9 +79,10 @@ def _party(p) -> Optional[Party]:
     if isinstance(p, EntityMention):
         root = p.root() if p.refers_to is not None and p.root().actor is not None else p
         actor = root.actor or p.actor
+        name = actor.name if actor and actor.name else (p.span.text if p.kind == "name" else None)
         return Party(p.span.text, p.span.start_char, p.span.end_char,
                      country=actor.country if actor else None, sector=actor.sector if actor else None,
-                     name=actor.name if actor else None)
+                     name=name)
     if isinstance(p, PlaceMention):
         return Party(p.span.text, p.span.start_char, p.span.end_char, country=p.place.country)
     return None

@@ -37,11 +37,21 @@ DEFAULT_VERB_RECIPIENT = ("obj", "dative", "prep:against", "prep:on", "prep:with
 DEFAULT_NOUN_ACTOR = ("poss", "amod", "compound", "prep:by", "agent")
 DEFAULT_NOUN_RECIPIENT = ("prep:on", "prep:against", "prep:to", "prep:with", "prep:at", "prep:of")
 HISTORICAL_YEARS = 1
+# Prepositions of a verb's object that name the recipient ("offered troops to Lebanon")
+OBJECT_RECIPIENT = ("poss", "prep:to", "prep:from", "prep:by", "prep:for", "prep:against", "prep:on", "prep:with", "prep:of")
+# Types whose "that"-clause subject is the addressee ("demanded that the US cancel…")
+ADDRESSED_TYPES = frozenset({"REQUEST", "ACCUSE", "THREATEN", "REJECT", "SUPPORT"})
 # Types whose place names the host when no recipient is written ("attend the ceremony in Moscow")
 HOSTED_TYPES = frozenset({"CONSULT", "AGREE", "SUPPORT", "COOPERATE"})
 # PLOVER: CONSULT, SUPPORT, COOPERATE and AID in the future tense are AGREE (with the CAMEO
-# "express intent to …" code that matches)
-FUTURE_AGREE = {"CONSULT": "036", "SUPPORT": "032", "COOPERATE": "030", "AID": "033"}  # an event dated before the year before publication is historical
+# "express intent to …" code that matches); the PLOVER gold standard codes promised releases,
+# withdrawals and concessions ("said they will release…", "willing to withdraw") the same way.
+FUTURE_AGREE = {"CONSULT": "036", "SUPPORT": "032", "COOPERATE": "030", "AID": "033", "RETREAT": "035",
+                "CONCEDE": "035"}
+# PLOVER: a conflictual action in the future or as a possibility is a THREATEN (type, mode, CAMEO)
+FUTURE_THREATEN = {"ASSAULT": ("violence", "138"), "COERCE": ("restrict", "131"),
+                   "SANCTION": ("relations", "131"), "PROTEST": (None, "130")}
+INTENT_ADJECTIVES = frozenset("willing ready prepared determined eager poised set likely".split())  # an event dated before the year before publication is historical
 
 
 @dataclass(eq=False)
@@ -95,8 +105,8 @@ class EventCoder:
             if tok.i in light_objects:
                 continue  # "talks" in "hold talks": the verb frame codes it
             ev = self._code(ctx, tok, frame)
-            if ev.actor or ev.recipient:  # an event with no party at all says nothing codable
-                events.append(ev)
+            if any(_identified(p) for p in ev.actor + ev.recipient):
+                events.append(ev)  # an event whose parties are all anonymous says nothing codable
         doc._.ew_events = events
         return doc
 
@@ -126,6 +136,12 @@ class EventCoder:
             # PLOVER: cooperation reported in the future tense is an intention, coded AGREE
             ev.frame = dataclasses.replace(frame, type="AGREE", mode=None, cameo=FUTURE_AGREE[frame.type])
             ev.quad, ev.score = self.lex.quad("AGREE"), self.lex.score("AGREE", None)
+        elif ev.status in ("future", "hypothetical") and frame.type in FUTURE_THREATEN:
+            mode, cameo = FUTURE_THREATEN[frame.type]
+            if frame.type == "COERCE" and frame.mode in ("arrest", "expel"):
+                mode = frame.mode
+            ev.frame = dataclasses.replace(frame, type="THREATEN", mode=mode, cameo=cameo)
+            ev.quad, ev.score = self.lex.quad("THREATEN"), self.lex.score("THREATEN", mode)
         ev.certainty, ev.attributed_to = _attribution(ctx, tok)
         ev.date, ev.date_how = _date(ctx, tok)
         if ev.date is not None and ev.status == "occurred" and ctx.anchor and ev.date.value:
@@ -181,13 +197,22 @@ class EventCoder:
         if not recipients:
             recipients = ctx.first_parties(tok, _with_defaults(frame.recipient, DEFAULT_VERB_RECIPIENT))
         if not recipients:
-            # "agreed to provide aid for Romania", "threatened to attack Kyiv": the recipient of
-            # the clause the verb governs
+            # "offered its troops to Lebanon", "rejected an offer from Afghanistan", "demanded an
+            # admission by Moscow": the parties hang on the object
+            for obj in (c for c in tok.children if c.dep_ == "dobj"):
+                recipients = ctx.first_parties(obj, OBJECT_RECIPIENT)
+                if recipients:
+                    break
+        if not recipients:
+            # "demanded that the US cancel…" (the clause's subject), "agreed to provide aid for
+            # Romania", "threatened to attack Kyiv" (the recipient of the clause the verb governs)
             for c in tok.children:
                 if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
-                    recipients = ctx.first_parties(c, DEFAULT_VERB_RECIPIENT + ("prep:for", "prep:to"))
+                    slots = (("subj",) if c.dep_ == "ccomp" and frame.type in ADDRESSED_TYPES else ()) \
+                        + DEFAULT_VERB_RECIPIENT + ("prep:for", "prep:to")
+                    recipients = ctx.first_parties(c, slots)
                     for obj in (g for g in c.children if g.dep_ == "dobj") if not recipients else ():
-                        recipients = ctx.first_parties(obj, DEFAULT_NOUN_RECIPIENT + ("prep:for",))
+                        recipients = ctx.first_parties(obj, OBJECT_RECIPIENT)
                     if recipients:
                         break
         return _symmetric(frame, tok, ctx, actors, recipients)
@@ -276,8 +301,8 @@ class _Context:
                 m = self.mention(child)
                 if m is not None and m.actor is not None and m.actor.country:
                     return m
-        if m is not None and m.actor is not None:
-            return m  # a sector without a country ("police") is still a party
+        if m is not None:
+            return m  # a sector without a country ("police"), or a name not yet coded, is still a party
         return None
 
 
@@ -396,6 +421,17 @@ def _conjuncts(tok: Token) -> list[Token]:
     return [c for c in tok.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON")]
 
 
+def _identified(p) -> bool:
+    """A party we can say something about: a country, or a name (even one not yet coded)."""
+    if isinstance(p, PlaceMention):
+        return bool(p.place.country)
+    if isinstance(p, EntityMention):
+        a = p.root().actor if p.refers_to is not None else p.actor
+        a = a or p.actor
+        return p.kind == "name" or bool(a and (a.country or a.name))
+    return False
+
+
 def _same(a, b) -> bool:
     return _country(a) is not None and _country(a) == _country(b)
 
@@ -436,6 +472,8 @@ def _status(tok: Token, frame: Frame, ctx) -> str:
             return "hypothetical"
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in node.children):
             return "hypothetical"
+        if node.dep_ == "xcomp" and node.head.lemma_.lower() in INTENT_ADJECTIVES:
+            return "future"  # "is willing to send", "ready to contribute"
         tense = verb_tense(node)
         if tense == "future":
             return "future"
