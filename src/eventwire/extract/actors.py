@@ -71,6 +71,7 @@ class ActorResolver:
         resolved = self._pronouns(doc, resolved)
         self._link_office_holders(resolved, date)
         _same_head_nominals(resolved)
+        self._sentence_country(doc, resolved)
         doc._.ew_entities = [m for m in resolved if m.actor is not None or m.kind == "name"]
         person_tokens = {i for m in doc._.ew_entities if m.label == "PERSON" and m.kind == "name"
                          for i in range(m.start, m.end)}
@@ -511,6 +512,25 @@ class ActorResolver:
             ordered = sorted(out, key=lambda x: x.start)
         out.sort(key=lambda m: (m.start, m.end - m.start))
         return out
+
+    def _sentence_country(self, doc: Doc, mentions: list[EntityMention]) -> None:
+        """A named person the KB does not know, in a sentence that names exactly one country,
+        is taken to belong to it ("Judge Alejandro Rivera … 28 Chilean government officials")."""
+        sents = Sentences.of(doc)
+        by_sentence: dict[int, set[str]] = {}
+        for m in mentions:
+            a = m.actor
+            if a is not None and a.country in self.kb.countries:
+                by_sentence.setdefault(sents.number(m.start), set()).add(a.country)
+        for m in mentions:
+            if m.label != "PERSON" or m.kind != "name" or (m.actor is not None and m.actor.country):
+                continue
+            countries = by_sentence.get(sents.number(m.start), set())
+            if len(countries) == 1:
+                (country,) = countries
+                a = m.actor
+                m.actor = Actor(name=a.name if a and a.name else m.span.text, country=country,
+                                sector=a.sector if a else None, role=a.role if a else None, how="context")
 
     def _link_office_holders(self, mentions: list[EntityMention], date) -> None:
         """'the Serbian president' with no antecedent → the KB's holder of that office at the date."""
