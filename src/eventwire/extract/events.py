@@ -93,11 +93,14 @@ class EventCoder:
         candidates = []
         for tok in doc:
             pos = "VERB" if tok.pos_ == "VERB" else "NOUN" if tok.pos_ in ("NOUN", "PROPN") else None
-            if pos is None or (pos == "NOUN" and tok.dep_ in ("compound", "amod")):
-                continue  # "cooperation agreements": the head noun is the event
+            if pos is None:
+                continue
             frame = self._frame(tok, pos)
             if frame is None:
                 continue
+            if pos == "NOUN" and tok.dep_ in ("compound", "amod") and (
+                    tok.head.pos_ not in ("NOUN", "PROPN") or self._frame(tok.head, "NOUN") is not None):
+                continue  # "cooperation agreements": the head noun is the event
             candidates.append((tok, frame))
             if frame.object:
                 light_objects.update(c.i for c in tok.children if c.dep_ in ("dobj", "pobj", "attr"))
@@ -128,7 +131,10 @@ class EventCoder:
         if frame.pos == "VERB":
             actor, recipient = self._verb_parties(ctx, tok, frame)
         else:
-            actor, recipient = self._noun_parties(ctx, tok, frame)
+            # "mediation mission between Syria and …": a trigger modifying a plain noun speaks
+            # through that noun
+            carrier = tok.head if tok.dep_ in ("compound", "amod") else tok
+            actor, recipient = self._noun_parties(ctx, carrier, frame)
         ev.actor = actor
         ev.recipient = [r for r in recipient if not any(_same(r, a) for a in actor)] if not frame.symmetric else recipient
         ev.status = _status(tok, frame, ctx)
@@ -318,6 +324,9 @@ def _fits(tok: Token, f: Frame) -> bool:
         if not any(g.dep_ == "prep" and g.lower_ in f.prep for o in objs for g in o.children):
             return False
     objects = {c.lemma_.lower() for c in children if c.dep_ in ("dobj", "nsubjpass", "attr")}
+    # "gave 5.1 million dollars of aid", "sent a team of inspectors": what the measure is of
+    objects |= {g.lemma_.lower() for c in children if c.dep_ in ("dobj", "nsubjpass")
+                for p in c.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"}
     if f.pos == "VERB" and tok.dep_ == "acl" and tok.tag_ == "VBN":
         # "the wave of drones launched by Kyiv": the noun the participle describes is its object
         objects |= {tok.head.lemma_.lower()} | {g.lemma_.lower() for c in tok.head.children if c.dep_ == "prep"
