@@ -15,9 +15,7 @@ SHARED = Path(os.environ.get("EVENTWIRE_SHARED", ROOT.parent / "shared"))
 def engine():
     from eventwire import Engine
 
-    e = Engine()
-    e.nlp  # load once for the whole session
-    return e
+    return Engine().load()  # once for the whole session
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,5 @@
 """The `eventwire` command, run as a real process on real files."""
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path

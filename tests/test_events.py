@@ -1,6 +1,4 @@
 """The event coder: types from the lexicon, parties from the parse, status, attribution, date, place."""
-import json
-
 from conftest import pub
 
 

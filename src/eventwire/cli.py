@@ -75,7 +75,7 @@ def extract(paths, output, pretty, published, fmt, model, actors, lexicon, max_c
         published = value
     engine = Engine(model=model, actors=actors, max_chars=max_chars, lexicon=lexicon)
     try:
-        engine.nlp  # load once, up front, so a missing model is one clear error
+        engine.load()  # up front, so that a missing model is one clear error
     except EventwireError as exc:
         raise _fail(str(exc)) from None
     items = read_inputs(paths, fmt=fmt, published=published, max_chars=max_chars)
@@ -164,8 +164,7 @@ def _predict(gold: str, model, actors, save_pred, progress: bool, total: int) ->
     from eventwire.engine import Engine
     from eventwire.ingest import read_inputs
 
-    engine = Engine(model=model, actors=actors)
-    engine.nlp
+    engine = Engine(model=model, actors=actors).load()
     predictions: dict[str, dict] = {}
     items = read_inputs([gold], fmt="jsonl")
     results = engine.process_many(items)

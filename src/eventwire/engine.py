@@ -37,6 +37,11 @@ class Engine:
         self.max_chars = max_chars
         self.batch_size = batch_size
 
+    def load(self) -> "Engine":
+        """Load the pipeline now (it is otherwise loaded on first use); raises `ModelError`."""
+        _ = self.nlp
+        return self
+
     @functools.cached_property
     def nlp(self):
         from eventwire.nlp.pipeline import load_pipeline
@@ -75,7 +80,7 @@ class Engine:
             raws = [x for x in chunk if isinstance(x, RawDocument)]
             results: dict[int, Document | Failure] = {}
             try:
-                for raw, doc in zip(raws, self.nlp.pipe(self._docs(raws))):
+                for raw, doc in zip(raws, self.nlp.pipe(self._docs(raws)), strict=True):
                     results[id(raw)] = self._assemble(doc, raw)
             except Exception:  # retry one by one so one bad document does not sink its batch
                 results = {id(raw): self._one(raw) for raw in raws}

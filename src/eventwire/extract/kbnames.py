@@ -37,7 +37,7 @@ class KBNameFinder:
         self.kb = kb
         self.trie: dict = {}
         forms = sorted({n.form for n in kb.names})
-        for form, doc in zip(forms, tokenizer.pipe(forms)):
+        for form, doc in zip(forms, tokenizer.pipe(forms), strict=True):
             keys = [fold(t.text) for t in doc if not t.is_space]
             if not keys:
                 continue

@@ -78,9 +78,6 @@ class QuoteMention:
     pieces: list[tuple[int, int]] = field(default_factory=list)
 
 
-def char_span_text(span: Span) -> tuple[int, int, str]:
-    return span.start_char, span.end_char, span.text
-
 
 class Sentences:
     """Which sentence each token is in, computed once per Doc (spaCy's `Token.sent` walks the

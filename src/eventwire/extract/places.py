@@ -43,7 +43,7 @@ PLACE_PART_NOUNS = frozenset(
 )
 def make_places(nlp: Language, name: str, actors_files: list[str], min_city_population: int):
     files = tuple(actors_files)
-    return PlaceFinder(nlp, cached_actor_kb(files), cached_gazetteer(files, min_city_population))
+    return PlaceFinder(nlp, cached_actor_kb(files), cached_gazetteer(min_city_population))
 
 
 class PlaceFinder:

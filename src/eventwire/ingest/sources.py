@@ -118,10 +118,9 @@ def _read_bytes(data: bytes, origin: str, fmt: str, published: Optional[str], ma
     elif fmt == "json":
         yield from _read_json(text, origin, published, max_chars)
     elif fmt == "html":
-        yield _guard(origin, None, lambda: _from_html(text, origin, published, max_chars))
+        yield _guard(origin, _from_html, text, origin, published, max_chars)
     else:
-        yield _guard(origin, None, lambda: read_text_document(
-            text, published=published, origin=origin, max_chars=max_chars))
+        yield _guard(origin, _from_text, text, origin, published, max_chars)
 
 
 def _sniff(text: str) -> str:
@@ -140,11 +139,16 @@ def _sniff(text: str) -> str:
     return "text"
 
 
-def _guard(origin: str, doc_id: Optional[str], make) -> Item:
+def _guard(origin: str, make, *args) -> Item:
+    """`make(*args)`, or the `Failure` its `InputError` describes."""
     try:
-        return make()
+        return make(*args)
     except InputError as exc:
-        return Failure(origin=origin, reason=exc.reason, doc_id=exc.doc_id or doc_id)
+        return Failure(origin=origin, reason=exc.reason, doc_id=exc.doc_id)
+
+
+def _from_text(text: str, origin: str, published: Optional[str], max_chars: int) -> RawDocument:
+    return read_text_document(text, published=published, origin=origin, max_chars=max_chars)
 
 
 def _from_html(html: str, origin: str, published: Optional[str], max_chars: int) -> RawDocument:
@@ -168,7 +172,7 @@ def _read_json(text: str, origin: str, published: Optional[str], max_chars: int)
     records = data if isinstance(data, list) else [data]
     for i, record in enumerate(records, 1):
         where = f"{origin}[{i}]" if isinstance(data, list) else origin
-        yield _guard(where, None, lambda: _from_record(record, where, published, max_chars))
+        yield _guard(where, _from_record, record, where, published, max_chars)
 
 
 def _read_jsonl(text: str, origin: str, published: Optional[str], max_chars: int) -> Iterator[Item]:
@@ -181,7 +185,7 @@ def _read_jsonl(text: str, origin: str, published: Optional[str], max_chars: int
         except ValueError as exc:
             yield Failure(origin=where, reason=f"invalid JSON: {exc}")
             continue
-        yield _guard(where, None, lambda: _from_record(record, where, published, max_chars))
+        yield _guard(where, _from_record, record, where, published, max_chars)
 
 
 def _from_record(record: Any, origin: str, published: Optional[str], max_chars: int) -> RawDocument:

@@ -290,7 +290,8 @@ def load_gazetteer(kb: ActorKB, min_city_population: int = 15000) -> Gazetteer:
 
 
 @functools.lru_cache(maxsize=4)
-def cached_gazetteer(kb_key: tuple[str, ...] = (), min_city_population: int = 15000) -> Gazetteer:
+def cached_gazetteer(min_city_population: int = 15000) -> Gazetteer:
+    """The package gazetteer (users' actor files add no countries, so one serves every KB)."""
     from eventwire.knowledge.actors import cached_actor_kb
 
-    return load_gazetteer(cached_actor_kb(kb_key), min_city_population)
+    return load_gazetteer(cached_actor_kb(()), min_city_population)
