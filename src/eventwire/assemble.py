@@ -1,6 +1,7 @@
 """Doc → `models.Document`: the one place where spaCy objects become eventwire's dataclasses."""
 from __future__ import annotations
 
+import dataclasses
 from typing import Optional
 
 from spacy.tokens import Doc, Span
@@ -100,11 +101,13 @@ def _event(n: int, e, sentences: Sentences, published: Optional[str]) -> Event:
         id=f"ev{n}", type=f.type, mode=f.mode, context=tuple(f.context), cameo=f.cameo, quad=e.quad,
         score=e.score, trigger=SpanModel(e.trigger.text, e.trigger.start_char, e.trigger.end_char),
         sentence=sentences.number(e.trigger.start),
-        actor=tuple(x for x in map(_party, e.actor) if x), recipient=tuple(x for x in map(_party, e.recipient) if x),
+        actor=tuple(dataclasses.replace(x, sector="UAF", how="place") if e.actor_how == "place" else x
+                    for x in map(_party, e.actor) if x), recipient=tuple(dataclasses.replace(x, how=e.recipient_how) for x in map(_party, e.recipient) if x),
         date=date, status=e.status, certainty=e.certainty,
         attributed_to=_party(e.attributed_to) if e.attributed_to is not None else None,
         location=place_model(e.location) if e.location is not None else None,
         quantities=tuple(Quantity(q.span.text, q.span.start_char, q.span.end_char, q.value, q.qualifier, q.unit, q.kind)
                          for q in e.quantities),
         confidence=e.confidence,
+        mentions=tuple(SpanModel(m.text, m.start_char, m.end_char) for m in e.mentions),
     )

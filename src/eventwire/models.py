@@ -155,6 +155,7 @@ class Party(Record):
     country: Optional[str] = None
     sector: Optional[str] = None
     name: Optional[str] = None
+    how: Optional[str] = None  # where a party was found (see docs/SCHEMA.md)
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,7 @@ class Event(Record):
     location: Optional[Place] = None
     quantities: tuple[Quantity, ...] = ()
     confidence: float = 0.0
+    mentions: tuple[Span, ...] = ()  # later words in the document that report this same event
 
 
 @dataclass(frozen=True)

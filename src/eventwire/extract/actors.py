@@ -29,6 +29,10 @@ _NER_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 _CONTAINER_LABELS = {"ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"}
 _PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 _THING_PRONOUNS = {"it", "its", "itself"}
+_IMPERSONAL_ADJECTIVES = frozenset(
+    "clear unclear important possible impossible necessary difficult hard easy true false obvious "
+    "essential vital crucial unlikely certain uncertain time worth enough too evident apparent "
+    "surprising striking notable remarkable interesting ironic sad regrettable wrong right".split())
 _GROUP_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
 _NOMINAL_LEFT_DEPS = {"det", "poss", "amod", "compound", "nummod", "quantmod", "predet", "nmod", "case", "advmod", "npadvmod"}
 GENERIC_TITLES = frozenset({"leader", "head of state", "head of government", "official", "politician", "statesman"})
@@ -83,12 +87,16 @@ class ActorResolver:
         out: list[EntityMention] = []
         ents = [e for e in doc.ents]
         covered = [None] * len(doc)
+        place_spans = [k for k in places if k[1] is not None]
         for m in kb_matches:
             best = m.best()
             span = doc[m.start:m.end]
             container = _container_ent(ents, span)
             if container is not None and best.kind not in ("person", "org"):
                 continue  # "American" inside "Daughters of the American Revolution"
+            if best.kind not in ("person", "org") and any(
+                    s < m.end and m.start < e and not (m.start <= s and e <= m.end) for s, e in place_spans):
+                continue  # "the West" of "the West Bank", "Ireland" inside "Northern Ireland"
             if best.kind in ("country_adj", "region_adj") and _stance_prefixed(span):
                 continue  # "pro-Russian" is a stance, not an actor
             mention = EntityMention(span=span, label=_LABEL_OF_KIND.get(best.kind, "ORG"))
@@ -270,13 +278,15 @@ class ActorResolver:
                 c = self._country_of_token(tok, before)
                 if c:
                     return c
-        for child in head.rights:
-            if child.dep_ == "prep" and child.lower_ == "of":
-                for obj in child.children:
-                    if obj.dep_ == "pobj":
-                        c = self._country_of_token(obj, before)
-                        if c:
-                            return c
+        # "the army of Chad", then where the group is: "rebels in the Ivory Coast", "activists from Gaza"
+        for preps in (("of",), ("in", "from", "inside")):
+            for child in head.rights:
+                if child.dep_ == "prep" and child.lower_ in preps:
+                    for obj in child.children:
+                        if obj.dep_ == "pobj":
+                            c = self._country_of_token(obj, before)
+                            if c:
+                                return c
         return None
 
     def _country_of_token(self, tok: Token, mentions=None) -> Optional[str]:
@@ -430,8 +440,9 @@ class ActorResolver:
         doc = span.doc
         i = span.start - 1
         tokens = []
+        # "Lebanon's new President Elias Hrawi": the possessive's "'s" points back at its owner
         while i >= 0 and not doc[i].is_punct and doc[i].dep_ in ("compound", "amod", "nmod", "poss", "case", "det") \
-                and doc[i].head.i >= i and doc[i].head.i < span.end + 1:
+                and (doc[i].head.i >= i or doc[i].dep_ == "case") and doc[i].head.i < span.end + 1:
             tokens.insert(0, doc[i])
             i -= 1
         if not tokens:
@@ -649,7 +660,9 @@ def _expletive(tok: Token) -> bool:
     if tok.dep_ in ("expl",):
         return True
     if tok.dep_ == "nsubj" and head.lemma_ == "be":
-        return any(c.dep_ in ("attr", "acomp", "ccomp", "xcomp") for c in head.children)
+        # "it is clear that …", "it is a shame", but not "Syria says it is willing to withdraw"
+        return any(c.dep_ in ("attr", "ccomp", "xcomp", "csubj") or (
+            c.dep_ == "acomp" and c.lemma_.lower() in _IMPERSONAL_ADJECTIVES) for c in head.children)
     if tok.dep_ == "nsubj" and head.lemma_ in ("seem", "appear", "take", "rain"):
         return True
     return False

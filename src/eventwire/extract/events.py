@@ -29,12 +29,23 @@ from eventwire.knowledge.events import EventLexicon, Frame, cached_event_lexicon
 
 REPORTING = frozenset("say tell report announce state claim confirm add insist write note warn "
                       "believe estimate suggest reveal acknowledge admit indicate".split())
+DEMAND_SAYING = frozenset("declare reiterate stress repeat insist argue maintain tell".split())
+NOT_CARRIERS = frozenset("describe discuss mention call consider view see expect await follow cover watch "
+                         "study analyse analyze recall remember predict report".split())
 ALLEGING = frozenset("allege accuse claim charge blame suspect".split())
 HEDGES_REPORTED = frozenset({"reportedly", "purportedly", "apparently"})
 HEDGES_ALLEGED = frozenset({"allegedly", "supposedly"})
-HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "would", "should", "can"})
+HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "would", "should", "can", "must"})
+# "Russia said Sudan must return the helicopter": a saying whose content is an obligation laid on
+# someone else is a demand (CAMEO 10)
+DEMAND_MODALS = frozenset({"must"})
+DEMAND_FRAME = Frame(lemma="must", pos="AUX", type="REQUEST", cameo="100")
 DEFAULT_VERB_RECIPIENT = ("obj", "dative", "prep:against", "prep:on", "prep:with", "prep:at")
 DEFAULT_NOUN_ACTOR = ("poss", "amod", "compound", "prep:by", "agent")
+# "an appeal from the president", "an offer from Kabul": who the saying comes from (but a
+# withdrawal or an expulsion "from" a place leaves it)
+FROM_ACTOR_TYPES = frozenset({"REQUEST", "AGREE", "SUPPORT", "ACCUSE", "THREATEN", "REJECT", "CONSULT",
+                              "COOPERATE", "AID", "CONCEDE", "PROTEST"})
 DEFAULT_NOUN_RECIPIENT = ("prep:on", "prep:against", "prep:to", "prep:with", "prep:at", "prep:of")
 HISTORICAL_YEARS = 1
 # Prepositions of a verb's object that name the recipient ("offered troops to Lebanon")
@@ -51,6 +62,10 @@ FUTURE_AGREE = {"CONSULT": "036", "SUPPORT": "032", "COOPERATE": "030", "AID": "
 # PLOVER: a conflictual action in the future or as a possibility is a THREATEN (type, mode, CAMEO)
 FUTURE_THREATEN = {"ASSAULT": ("violence", "138"), "COERCE": ("restrict", "131"),
                    "SANCTION": ("relations", "131"), "PROTEST": (None, "130")}
+UNATTRIBUTED_TYPES = frozenset({"ASSAULT"})
+# what a government can threaten to do (or stop doing) unless its demand is met
+CONDITIONAL_THREAT = frozenset({"RETREAT", "SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "PROTEST", "REJECT",
+                                "CONSULT", "AID", "COOPERATE"})
 INTENT_ADJECTIVES = frozenset("willing ready prepared determined eager poised set likely".split())  # an event dated before the year before publication is historical
 
 
@@ -68,6 +83,9 @@ class EventMention:
     location: Optional[PlaceMention] = None
     quantities: list[QuantityMention] = field(default_factory=list)
     confidence: float = 0.5
+    mentions: list[Span] = field(default_factory=list)  # repeats of this event later in the text
+    actor_how: str = "parse"  # parse | place: unidentified attackers where the attack happened
+    recipient_how: str = "parse"  # parse | implied | clause: how the recipient was found
     quad: Optional[str] = None
     score: Optional[float] = None
 
@@ -92,7 +110,7 @@ class EventCoder:
         light_objects: set[int] = set()
         candidates = []
         for tok in doc:
-            pos = "VERB" if tok.pos_ == "VERB" else "NOUN" if tok.pos_ in ("NOUN", "PROPN") else None
+            pos = _trigger_pos(tok)
             if pos is None:
                 continue
             frame = self._frame(tok, pos)
@@ -104,13 +122,19 @@ class EventCoder:
             candidates.append((tok, frame))
             if frame.object:
                 light_objects.update(c.i for c in tok.children if c.dep_ in ("dobj", "pobj", "attr"))
+        candidates += [(tok, DEMAND_FRAME) for tok in doc if _demand_modal(tok)]
+        candidates.sort(key=lambda c: c[0].i)
         for tok, frame in candidates:
             if tok.i in light_objects:
                 continue  # "talks" in "hold talks": the verb frame codes it
             ev = self._code(ctx, tok, frame)
-            if any(_identified(p) for p in ev.actor + ev.recipient):
-                events.append(ev)  # an event whose parties are all anonymous says nothing codable
-        doc._.ew_events = events
+            if not any(_identified(p) for p in ev.actor + ev.recipient):
+                continue  # an event whose parties are all anonymous says nothing codable
+            info = self.lex.types.get(ev.frame.type)
+            if info is not None and info.requires_recipient and not ev.recipient:
+                continue  # aid, cooperation, sanctions: to or with whom is the event
+            events.append(ev)
+        doc._.ew_events = _merge_repeats(_fold_results(events))
         return doc
 
     # ---- which frame ---------------------------------------------------------------------------
@@ -128,7 +152,10 @@ class EventCoder:
     def _code(self, ctx: "_Context", tok: Token, frame: Frame) -> EventMention:
         ev = EventMention(trigger=_trigger_span(tok, frame), frame=frame,
                           quad=self.lex.quad(frame.type), score=self.lex.score(frame.type, frame.mode))
-        if frame.pos == "VERB":
+        if frame is DEMAND_FRAME:
+            # the sayer demands of the subject of the clause the modal sits in
+            actor, recipient = ctx.parties([_child(tok.head.head, "nsubj")]), ctx.parties([_child(tok.head, "nsubj")])
+        elif frame.pos in ("VERB", "ADJ"):
             actor, recipient = self._verb_parties(ctx, tok, frame)
         else:
             # "mediation mission between Syria and …": a trigger modifying a plain noun speaks
@@ -136,9 +163,16 @@ class EventCoder:
             carrier = tok.head if tok.dep_ in ("compound", "amod") else tok
             actor, recipient = self._noun_parties(ctx, carrier, frame)
         ev.actor = actor
-        ev.recipient = [r for r in recipient if not any(_same(r, a) for a in actor)] if not frame.symmetric else recipient
-        ev.status = _status(tok, frame, ctx)
-        if ev.status == "future" and frame.type in FUTURE_AGREE:
+        ev.recipient = [r for r in recipient if not any(_same_party(r, a) for a in actor)] if not frame.symmetric else recipient
+        ev.status = _status(tok.head.head if frame is DEMAND_FRAME else tok, frame, ctx)
+        if ev.status in ("future", "hypothetical") and _conditioned(tok) and frame.type in CONDITIONAL_THREAT:
+            # "will withdraw its force unless the president arranges a ceasefire": a threat
+            ev.status = "future"
+            ev.frame = dataclasses.replace(frame, type="THREATEN", mode=None, cameo="130")
+            ev.quad, ev.score = self.lex.quad("THREATEN"), self.lex.score("THREATEN", None)
+        if ev.frame.type == "THREATEN":
+            pass
+        elif ev.status == "future" and frame.type in FUTURE_AGREE:
             # PLOVER: cooperation reported in the future tense is an intention, coded AGREE
             ev.frame = dataclasses.replace(frame, type="AGREE", mode=None, cameo=FUTURE_AGREE[frame.type])
             ev.quad, ev.score = self.lex.quad("AGREE"), self.lex.score("AGREE", None)
@@ -159,8 +193,15 @@ class EventCoder:
         elif ev.date is None:
             ev.date_how = "none"
         ev.location = _location(ctx, tok, ev)
+        if not ev.actor and frame.type in UNATTRIBUTED_TYPES and ev.location is not None and ev.location.place.country:
+            # "a roadside bomb near Samarra killed …": unidentified attackers in that country
+            ev.actor, ev.actor_how = [ev.location], "place"
         if not ev.recipient:
             ev.recipient = self._implied_recipient(ctx, tok, ev)
+            ev.recipient_how = "implied" if ev.recipient else "parse"
+        if not ev.recipient and ev.actor:
+            ev.recipient = _clause_party(ctx, tok, ev)
+            ev.recipient_how = "clause" if ev.recipient else "parse"
         ev.quantities = _quantities(ctx, tok)
         ev.confidence = round(0.4 + 0.25 * bool(ev.actor) + 0.25 * bool(ev.recipient) + 0.1 * (frame.specificity > 0), 2)
         return ev
@@ -180,7 +221,9 @@ class EventCoder:
         return []
 
     def _verb_parties(self, ctx, tok: Token, frame: Frame):
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+        # "criticised by…", and reduced relatives: "the drones launched by Kyiv"
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or (
+            tok.dep_ == "acl" and tok.tag_ == "VBN" and _agent(tok) is not None)
         if frame.actor:
             actors = ctx.first_parties(tok, frame.actor)
         elif passive:
@@ -224,14 +267,112 @@ class EventCoder:
         return _symmetric(frame, tok, ctx, actors, recipients)
 
     def _noun_parties(self, ctx, tok: Token, frame: Frame):
-        actors = ctx.first_parties(tok, frame.actor or DEFAULT_NOUN_ACTOR)
+        default = DEFAULT_NOUN_ACTOR + (("prep:from",) if frame.type in FROM_ACTOR_TYPES else ())
+        actors = ctx.first_parties(tok, frame.actor or default)
         if not actors and tok.dep_ in ("dobj", "pobj", "attr", "nsubjpass") and tok.head.pos_ in ("VERB", "AUX", "ADP"):
             verb = tok.head if tok.head.pos_ != "ADP" else tok.head.head
-            if verb.pos_ in ("VERB", "AUX"):
+            # "continued their hunger strike", "began a visit": the subject of a verb that only
+            # carries the event noun; not of one that is an event or a saying of its own ("rejected
+            # an offer", "demanded the removal", "described the trip")
+            lemma = verb.lemma_.lower()
+            if verb.pos_ in ("VERB", "AUX") and self._frame(verb, "VERB") is None and lemma not in NOT_CARRIERS:
                 s = _child(verb, "nsubj")
                 actors = ctx.parties([s] if s is not None else _inherited_subject(verb))
         recipients = ctx.first_parties(tok, _with_defaults(frame.recipient, DEFAULT_NOUN_RECIPIENT))
         return _symmetric(frame, tok, ctx, actors, recipients)
+
+
+def _demand_modal(tok: Token) -> bool:
+    """'must' in the clause a saying governs, with a subject of its own."""
+    if tok.lower_ not in DEMAND_MODALS or tok.dep_ != "aux":
+        return False
+    verb = tok.head
+    return (verb.dep_ == "ccomp" and verb.head.pos_ == "VERB" and verb.head.lemma_.lower() in REPORTING | DEMAND_SAYING
+            and _child(verb, "nsubj") is not None and _child(verb.head, "nsubj") is not None)
+
+
+def _conditioned(tok: Token) -> bool:
+    """Whether the event's clause carries an 'unless …' condition."""
+    verb = tok if tok.pos_ in ("VERB", "AUX") else _governing_verb(tok)
+    if verb is None:
+        return False
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children)
+               for c in verb.children)
+
+
+def _trigger_pos(tok: Token) -> Optional[str]:
+    if tok.pos_ == "VERB":
+        return "VERB"
+    if tok.pos_ in ("NOUN", "PROPN"):
+        return "NOUN"
+    if tok.pos_ == "ADJ" and tok.dep_ == "acomp":
+        return "ADJ"  # "Kyiv has been outspoken about …", "is critical of"
+    return None
+
+
+def _fold_results(events: list[EventMention]) -> list[EventMention]:
+    """'barred his plane from their airspace, forcing a detour': a participle clause after an
+    event, with no subject of its own, tells that event's result; it is a mention of that event."""
+    by_trigger = {ev.trigger.root.i: ev for ev in events}
+    kept = []
+    for ev in events:
+        t = ev.trigger.root
+        head = by_trigger.get(t.head.i)
+        if (head is not None and head is not ev and t.dep_ == "advcl" and t.tag_ == "VBG" and t.i > t.head.i
+                and not any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in t.children)):
+            head.mentions.append(ev.trigger)
+            continue
+        kept.append(ev)
+    return kept
+
+
+def _merge_repeats(events: list[EventMention]) -> list[EventMention]:
+    """News repeats its main events ('arrived in Moscow' … 'the trip' … 'his visit'): a mention
+    of the same type and status whose parties say nothing new about an event already found is
+    another mention of it, not a new event. When the later mention is the fuller one, it leads."""
+    kept: list[EventMention] = []
+    for ev in events:
+        for n, k in enumerate(kept):
+            if _repeats(ev, k):
+                k.mentions.append(ev.trigger)
+                break
+            if _repeats(k, ev):
+                ev.mentions.extend([k.trigger, *k.mentions])
+                kept[n] = ev
+                break
+        else:
+            kept.append(ev)
+    return kept
+
+
+def _repeats(ev: EventMention, first: EventMention) -> bool:
+    """Whether `ev` adds nothing to `first`: same type, same (future or not) status, compatible
+    dates, and parties that are a subset of first's."""
+    if ev.frame.type != first.frame.type or ev.status == "negated" or first.status == "negated":
+        return False
+    if (ev.status in ("future", "hypothetical")) != (first.status in ("future", "hypothetical")):
+        return False
+    if ev.date is not None and first.date is not None and ev.date.value != first.date.value:
+        return False
+    ea, er = _party_keys(ev.actor), _party_keys(ev.recipient)
+    fa, fr = _party_keys(first.actor), _party_keys(first.recipient)
+    if ev.frame.symmetric or first.frame.symmetric:
+        ea, er, fa, fr = ea | er, set(), fa | fr, set()
+    if not (ea | er) or not (ea <= fa and er <= fr):
+        return False
+    # the same parties again is a new event ("destroyed 19 drones" … "shot down 500 drones",
+    # "Ukraine accused China" … "Zelenskyy has accused China"), unless the same event noun names
+    # it again ("Xi's visit" … "his visit"); fewer parties is a repeat
+    return (ea, er) != (fa, fr) or (ev.frame.lemma == first.frame.lemma and ev.frame.pos == "NOUN")
+
+
+def _party_keys(parties) -> set[str]:
+    """What a party list says: its countries, or for parties without one, their words."""
+    keys = set()
+    for p in parties:
+        c = _country(p)
+        keys.add(c if c else "name:" + (p.root() if isinstance(p, EntityMention) else p).span.text.lower())
+    return keys
 
 
 def _symmetric(frame: Frame, tok: Token, ctx, actors: list, recipients: list):
@@ -302,7 +443,8 @@ class _Context:
         if p is not None and p.place.country:
             return p
         # an object that is not an actor, owned by one: "barred his plane", "the Russian capital"
-        for child in tok.children:
+        # ("its European Community partners": the closer modifier first, the owner last)
+        for child in sorted(tok.children, key=lambda c: c.dep_ == "poss"):
             if child.dep_ in ("poss", "amod", "compound", "nmod"):
                 m = self.mention(child)
                 if m is not None and m.actor is not None and m.actor.country:
@@ -403,7 +545,7 @@ def _inherited_subject(tok: Token) -> list[Token]:
     """The subject a clause without one takes from the verb it hangs on: 'Xi is expected to
     sign', 'will send an honour guard to join', 'accused China of aiding Russia'."""
     node = tok
-    for _ in range(4):
+    for _ in range(5):
         dep = node.dep_
         head = node.head
         if head is node:
@@ -414,6 +556,12 @@ def _inherited_subject(tok: Token) -> list[Token]:
             if obj is not None:
                 return [obj]  # object control
             node = verb
+            continue
+        if dep == "acomp":  # "is willing to withdraw": the adjective's subject
+            s = _child(head, "nsubj") or _child(head, "nsubjpass")
+            if s is not None:
+                return [s]
+            node = head
             continue
         if dep in ("xcomp", "advcl", "conj", "ccomp", "acl"):
             for d in ("nsubj", "nsubjpass"):
@@ -443,6 +591,30 @@ def _identified(p) -> bool:
 
 def _same(a, b) -> bool:
     return _country(a) is not None and _country(a) == _country(b)
+
+
+def _same_party(a, b) -> bool:
+    """The same mention, or mentions of one entity ('Russia' … 'its forces'): not two actors of
+    one country, which domestic events have ('Turkish police stopped a student march')."""
+    ra = a.root() if isinstance(a, EntityMention) else a
+    rb = b.root() if isinstance(b, EntityMention) else b
+    if ra is rb or a is b:
+        return True
+    if isinstance(ra, EntityMention) and isinstance(rb, EntityMention) and ra.actor and rb.actor:
+        if ra.actor.kb_id and ra.actor.kb_id == rb.actor.kb_id:
+            return True
+        return ra.span.text == rb.span.text and _country(ra) == _country(rb)
+    return _span(a) == _span(b) or (_country(a) is not None and _country(a) == _country(b)
+                                    and _text(a).lower() == _text(b).lower())
+
+
+def _span(p) -> tuple[int, int]:
+    s = p.span
+    return s.start, s.end
+
+
+def _text(p) -> str:
+    return p.span.text
 
 
 def _country(p) -> Optional[str]:
@@ -531,17 +703,67 @@ def _attribution(ctx, tok: Token) -> tuple[str, Optional[EntityMention]]:
 
 def _clause_tokens(tok: Token) -> set[int]:
     """The trigger's own clause: its subtree, and for a noun its verb's direct dependents."""
-    own = {t.i for t in tok.subtree}
+    own = _phrase_tokens(tok)
     verb = tok if tok.pos_ == "VERB" else _governing_verb(tok)
     if verb is not None and verb is not tok:
         for c in verb.children:
             if c.dep_ in ("prep", "npadvmod", "advmod", "obl", "tmod"):
                 own |= {t.i for t in c.subtree}
-    # leave out clauses of their own (other events) inside the subtree
+    return own
+
+
+def _phrase_tokens(tok: Token) -> set[int]:
+    """The trigger's subtree without the clauses of their own (other events) inside it."""
+    own = {t.i for t in tok.subtree}
     for t in tok.subtree:
         if t is not tok and t.dep_ in ("ccomp", "relcl", "advcl") and t.pos_ in ("VERB", "AUX"):
             own -= {x.i for x in t.subtree}
     return own
+
+
+def _clause_party(ctx, tok: Token, ev: EventMention) -> list:
+    """The nearest other party the event's own clause names, when no slot holds a recipient:
+    'denounced as a crime Serbia's suppression of unrest' (Serbia), 'imposed a curfew in a town
+    in southeastern Turkey' (Turkey). Nearest in the parse first, then in the text."""
+    # a verb's clause without its subject; an event noun's own phrase ("Serbia's suppression …")
+    own = _clause_tokens(tok) if tok.pos_ in ("VERB", "ADJ") else _phrase_tokens(tok)
+    # what a preposition introduces is the event's topic, clause or not ("outspoken about what it
+    # says is China's aid")
+    own |= {t.i for c in tok.children if c.dep_ == "prep" for t in c.subtree}
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            own -= {t.i for t in c.subtree}
+    taken = [p for p in ev.actor] + ([ev.attributed_to] if ev.attributed_to is not None else [])
+    for p in taken:
+        own -= set(range(*_span(p)))
+    best: dict[int, tuple[tuple[bool, int, int], object]] = {}
+    for i in own:
+        party = ctx.mention(tok.doc[i])
+        if party is None or party.actor is None or not party.actor.country:
+            party = ctx.place_at.get(i)
+            if party is None or not party.place.country:
+                continue
+        if any(_same_party(party, a) for a in ev.actor):
+            continue
+        # another country first (a domestic event is the fallback), then nearest in the parse
+        rank = (any(_same(party, a) for a in ev.actor), _tree_distance(tok.doc[i], tok), abs(i - tok.i))
+        key = id(party)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, party)
+    if not best:
+        return []
+    return [min(best.values(), key=lambda r: r[0])[1]]
+
+
+def _tree_distance(t: Token, top: Token) -> int:
+    """Steps from `t` up to `top` in the parse (a token outside `top`'s subtree is far)."""
+    for steps in range(12):
+        if t is top:
+            return steps
+        if t.head is t:
+            break
+        t = t.head
+    return 12
 
 
 def _date(ctx, tok: Token) -> tuple[Optional[TimeMention], str]:
@@ -556,7 +778,7 @@ def _date(ctx, tok: Token) -> tuple[Optional[TimeMention], str]:
 def _location(ctx, tok: Token, ev: EventMention) -> Optional[PlaceMention]:
     own = _clause_tokens(tok)
     places = [p for p in ctx.place_at.values() if p.span.start in own and p.place.feature != "country"
-              and p.span.root.dep_ == "pobj" and p.span.root.head.lower_ in ("in", "at", "near", "outside", "over", "into", "to")]
+              and _locative(p.span.root)]
     if places:
         places.sort(key=lambda p: abs(p.span.start - tok.i))
         return places[0]
@@ -564,6 +786,23 @@ def _location(ctx, tok: Token, ev: EventMention) -> Optional[PlaceMention]:
         if isinstance(party, PlaceMention) and party.place.feature in ("city", "admin1", "landmark", "region"):
             return party
     return None
+
+
+LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "over", "into", "to", "around", "inside"})
+
+
+def _locative(root: Token) -> bool:
+    """'in Minsk', 'near the town of Samarra', 'outside of the Iraqi city of Basra'."""
+    for _ in range(3):
+        if root.dep_ != "pobj":
+            return False
+        prep = root.head
+        if prep.lower_ in LOCATIVE_PREPS or (prep.lower_ == "of" and prep.head.lower_ in LOCATIVE_PREPS):
+            return True
+        if prep.lower_ != "of":
+            return False
+        root = prep.head  # "the town of Samarra": the town's own preposition
+    return False
 
 
 def _quantities(ctx, tok: Token) -> list[QuantityMention]:

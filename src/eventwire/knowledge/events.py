@@ -17,6 +17,7 @@ from typing import Optional
 from eventwire.errors import KnowledgeError
 from eventwire.jsonlines import read_objects
 
+POS = ("VERB", "NOUN", "ADJ")  # ADJ: a predicate adjective, "critical of", "outspoken about"
 SLOTS = ("subj", "obj", "dative", "poss", "compound", "amod", "agent")
 
 
@@ -25,7 +26,7 @@ class Frame:
     """One way a word signals an event: 'accuse' (+ 'of'), 'shoot' (+ 'down'), 'impose' (+ 'sanctions')."""
 
     lemma: str
-    pos: str  # VERB | NOUN
+    pos: str  # VERB | NOUN | ADJ
     type: str
     mode: Optional[str] = None
     context: tuple[str, ...] = ()
@@ -86,6 +87,8 @@ def frame_from_record(rec: dict, origin: str) -> Frame:
         lemma, pos, type_ = rec["lemma"], rec["pos"], rec["type"]
     except KeyError as exc:
         raise KnowledgeError(f"{origin}: event frame lacks {exc}; see data/README.md") from None
+    if str(pos).upper() not in POS:
+        raise KnowledgeError(f"{origin}: event frame {lemma!r}: pos must be one of {', '.join(POS)}, not {pos!r}")
     frame = rec.get("frame") or {}
 
     def tup(value) -> tuple[str, ...]:
