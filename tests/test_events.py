@@ -81,3 +81,60 @@ def test_dyads_split_list_parties(tmp_path, engine):
     doc = pub(engine, "Aleksandar Vučić flew to Moscow. Latvia and Lithuania barred his plane from their airspace.")
     split = [e for e in to_dyads(doc).events if e.trigger.text == "barred"]
     assert len(split) == 2 and {codes(e.actor)[0] for e in split} == {"LVA", "LTU"}
+
+
+def test_recipient_named_in_the_clause(engine):
+    # no slot holds a recipient: the nearest other party the clause names, marked as such
+    e = find(events(engine, "Norway denounced as reckless Sweden's handling of the fishing dispute."), "denounced")
+    assert codes(e.actor) == ["NOR"] and codes(e.recipient) == ["SWE"] and e.recipient[0].how == "clause"
+    e = find(events(engine, "Kenya sent troops to Haiti."), "sent")
+    assert all(r.how in ("parse", "implied") for r in e.recipient)
+
+
+def test_domestic_recipient_is_kept(engine):
+    e = find(events(engine, "The Peruvian government on Monday accepted demands from Peruvian miners."), "accepted")
+    assert codes(e.actor) == ["PER"] and codes(e.recipient) == ["PER"]
+
+
+def test_repeat_mentions_are_one_event(engine):
+    text = ("Emmanuel Macron arrived in Rome on Monday for talks on migration. "
+            "The trip is his third this year. Macron's visit has drawn protests.")
+    evs = events(engine, text)
+    consult = [e for e in evs if e.type == "CONSULT"]
+    assert len(consult) == 1, [(e.trigger.text, codes(e.actor), codes(e.recipient)) for e in consult]
+    assert "visit" in {m.text for m in consult[0].mentions}
+    # the same parties in a new clause with a new verb are a new event
+    evs = events(engine, "Peru accused Chile of spying. On Friday President Dina Boluarte accused Chile again.")
+    assert len([e for e in evs if e.type == "ACCUSE"]) == 2
+
+
+def test_result_clause_is_a_mention_of_its_event(engine):
+    evs = events(engine, "Estonia closed its border to Russian trucks, forcing long detours.")
+    assert not any(e.trigger.text == "forcing" for e in evs)
+    assert any("forcing" in [m.text for m in e.mentions] for e in evs)
+
+
+def test_saying_that_someone_must_act_is_a_demand(engine):
+    e = find(events(engine, "Brazil said on Monday that Paraguay must release the detained truck drivers."), "must")
+    assert e.type == "REQUEST" and codes(e.actor) == ["BRA"] and codes(e.recipient) == ["PRY"]
+    release = find(events(engine, "Brazil said on Monday that Paraguay must release the detained truck drivers."), "release")
+    assert release.status == "hypothetical"
+
+
+def test_conditional_future_act_is_a_threat(engine):
+    e = find(events(engine, "Kenya said it will withdraw its troops from Somalia unless the donors pay their salaries."), "withdraw")
+    assert e.type == "THREATEN" and codes(e.actor) == ["KEN"] and codes(e.recipient) == ["SOM"]
+
+
+def test_predicate_adjective_trigger(engine):
+    e = find(events(engine, "Canberra has been increasingly critical of Beijing's trade curbs."), "critical")
+    assert e.type == "ACCUSE" and codes(e.actor) == ["AUS"] and codes(e.recipient) == ["CHN"]
+
+
+def test_unidentified_attackers_take_the_place(engine):
+    e = find(events(engine, "A car bomb killed four police officers in the Afghan city of Kandahar on Sunday."), "killed")
+    assert e.type == "ASSAULT" and codes(e.actor) == ["AFG"] and e.actor[0].how == "place" and e.actor[0].sector == "UAF"
+
+
+def test_aid_needs_a_recipient(engine):
+    assert not [e for e in events(engine, "Japan provided aid.") if e.type == "AID"]
