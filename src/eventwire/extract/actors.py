@@ -525,8 +525,9 @@ class ActorResolver:
         return out
 
     def _sentence_country(self, doc: Doc, mentions: list[EntityMention]) -> None:
-        """A named person the KB does not know, in a sentence that names exactly one country,
-        is taken to belong to it ("Judge Alejandro Rivera … 28 Chilean government officials")."""
+        """A named person the KB does not know, or a group with a sector and no country, in a
+        sentence that names exactly one country, is taken to belong to it ("Judge Alejandro
+        Rivera … 28 Chilean government officials")."""
         sents = Sentences.of(doc)
         by_sentence: dict[int, set[str]] = {}
         for m in mentions:
@@ -534,7 +535,12 @@ class ActorResolver:
             if a is not None and a.country in self.kb.countries:
                 by_sentence.setdefault(sents.number(m.start), set()).add(a.country)
         for m in mentions:
-            if m.label != "PERSON" or m.kind != "name" or (m.actor is not None and m.actor.country):
+            if m.actor is not None and m.actor.country:
+                continue
+            named_person = m.label == "PERSON" and m.kind == "name"
+            # "500,000 workers … the Serbian Workers' Union stopped work": a group with a sector
+            group = m.kind == "nominal" and m.actor is not None and m.actor.sector and m.refers_to is None
+            if not (named_person or group):
                 continue
             countries = by_sentence.get(sents.number(m.start), set())
             if len(countries) == 1:

@@ -30,6 +30,15 @@ from eventwire.knowledge.events import EventLexicon, Frame, cached_event_lexicon
 REPORTING = frozenset("say tell report announce state claim confirm add insist write note warn "
                       "believe estimate suggest reveal acknowledge admit indicate".split())
 DEMAND_SAYING = frozenset("declare reiterate stress repeat insist argue maintain tell".split())
+GROUP_WORDS = frozenset("thousand thousands hundred hundreds dozen dozens million millions group number "
+                        "crowd crowds band handful majority some many most all several scores score".split())
+# "mobilized reservists", "deployed troops": the object is the force, not the one it is aimed at
+MEANS_OBJECT_TYPES = frozenset({"MOBILIZE"})
+COOPERATIVE_PURPOSES = frozenset("participate join attend celebrate commemorate help assist train protect "
+                                 "guard rebuild".split())
+FAILING = frozenset({"fail", "refuse", "decline"})
+# cooperation that the parties failed (or refused) to reach is a rejection (CAMEO 12)
+FAILED_COOPERATION = frozenset({"AGREE", "SUPPORT", "CONSULT", "COOPERATE"})
 NOT_CARRIERS = frozenset("describe discuss mention call consider view see expect await follow cover watch "
                          "study analyse analyze recall remember predict report".split())
 ALLEGING = frozenset("allege accuse claim charge blame suspect".split())
@@ -164,6 +173,11 @@ class EventCoder:
             actor, recipient = self._noun_parties(ctx, carrier, frame)
         ev.actor = actor
         ev.recipient = [r for r in recipient if not any(_same_party(r, a) for a in actor)] if not frame.symmetric else recipient
+        if frame.type in MEANS_OBJECT_TYPES and _cooperative_purpose(tok):
+            # "will send an honour guard to join the celebrations in Minsk": what the force is sent
+            # to do is the event (military cooperation), not a mobilisation against anyone
+            frame = dataclasses.replace(frame, type="COOPERATE", mode=None, cameo="062", context=("military",))
+            ev.frame, ev.quad, ev.score = frame, self.lex.quad("COOPERATE"), self.lex.score("COOPERATE", None)
         ev.status = _status(tok.head.head if frame is DEMAND_FRAME else tok, frame, ctx)
         if ev.status in ("future", "hypothetical") and _conditioned(tok) and frame.type in CONDITIONAL_THREAT:
             # "will withdraw its force unless the president arranges a ceasefire": a threat
@@ -172,6 +186,11 @@ class EventCoder:
             ev.quad, ev.score = self.lex.quad("THREATEN"), self.lex.score("THREATEN", None)
         if ev.frame.type == "THREATEN":
             pass
+        elif ev.status == "negated" and frame.type in FAILED_COOPERATION and _failed(
+                tok if frame.pos == "VERB" else _governing_verb(tok)):
+            ev.status = "occurred"
+            ev.frame = dataclasses.replace(frame, type="REJECT", mode=None, cameo="120")
+            ev.quad, ev.score = self.lex.quad("REJECT"), self.lex.score("REJECT", None)
         elif ev.status == "future" and frame.type in FUTURE_AGREE:
             # PLOVER: cooperation reported in the future tense is an intention, coded AGREE
             ev.frame = dataclasses.replace(frame, type="AGREE", mode=None, cameo=FUTURE_AGREE[frame.type])
@@ -244,7 +263,9 @@ class EventCoder:
                 if recipients:
                     break
         if not recipients:
-            recipients = ctx.first_parties(tok, _with_defaults(frame.recipient, DEFAULT_VERB_RECIPIENT))
+            defaults = DEFAULT_VERB_RECIPIENT if frame.type not in MEANS_OBJECT_TYPES else \
+                tuple(s for s in DEFAULT_VERB_RECIPIENT if s != "obj")
+            recipients = ctx.first_parties(tok, _with_defaults(frame.recipient, defaults))
         if not recipients:
             # "offered its troops to Lebanon", "rejected an offer from Afghanistan", "demanded an
             # admission by Moscow": the parties hang on the object
@@ -282,6 +303,12 @@ class EventCoder:
         return _symmetric(frame, tok, ctx, actors, recipients)
 
 
+def _failed(verb: Optional[Token]) -> bool:
+    """Whether the clause is the complement of 'fail' / 'refuse' ('failed to reach agreement')."""
+    return (verb is not None and verb.dep_ == "xcomp" and verb.head.lemma_.lower() in FAILING
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children))
+
+
 def _demand_modal(tok: Token) -> bool:
     """'must' in the clause a saying governs, with a subject of its own."""
     if tok.lower_ not in DEMAND_MODALS or tok.dep_ != "aux":
@@ -312,14 +339,18 @@ def _trigger_pos(tok: Token) -> Optional[str]:
 
 def _fold_results(events: list[EventMention]) -> list[EventMention]:
     """'barred his plane from their airspace, forcing a detour': a participle clause after an
-    event, with no subject of its own, tells that event's result; it is a mention of that event."""
+    event, with no subject of its own, tells that event's result; 'sent a guard to take part in
+    the parade': a purpose clause coded like its event restates it. Both are mentions of it."""
     by_trigger = {ev.trigger.root.i: ev for ev in events}
     kept = []
     for ev in events:
         t = ev.trigger.root
         head = by_trigger.get(t.head.i)
-        if (head is not None and head is not ev and t.dep_ == "advcl" and t.tag_ == "VBG" and t.i > t.head.i
-                and not any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in t.children)):
+        result = t.dep_ == "advcl" and t.tag_ == "VBG" and t.i > t.head.i and not any(
+            c.dep_ in ("nsubj", "nsubjpass", "mark") for c in t.children)
+        # "sent a guard to participate in the ceremony": the purpose, coded alike, is the same event
+        purpose = t.dep_ == "advcl" and _purpose(t) and head is not None and head.frame.type == ev.frame.type
+        if head is not None and head is not ev and (result or purpose):
             head.mentions.append(ev.trigger)
             continue
         kept.append(ev)
@@ -449,6 +480,12 @@ class _Context:
                 m = self.mention(child)
                 if m is not None and m.actor is not None and m.actor.country:
                     return m
+        if m is None and (tok.pos_ == "NUM" or tok.lemma_.lower() in GROUP_WORDS):
+            # "thousands of Iraqi Kurds", "a group of refugees": the people the number counts
+            of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            obj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+            if obj is not None:
+                return self._party(obj)
         if m is not None:
             return m  # a sector without a country ("police"), or a name not yet coded, is still a party
         return None
@@ -473,6 +510,10 @@ def _fits(tok: Token, f: Frame) -> bool:
         # "the wave of drones launched by Kyiv": the noun the participle describes is its object
         objects |= {tok.head.lemma_.lower()} | {g.lemma_.lower() for c in tok.head.children if c.dep_ == "prep"
                                                 and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"}
+    if f.pos == "NOUN":  # "a suspension of air links", "border closures"
+        objects |= {g.lemma_.lower() for c in children if c.dep_ == "prep" and c.lower_ == "of"
+                    for g in c.children if g.dep_ == "pobj"}
+        objects |= {c.lemma_.lower() for c in children if c.dep_ == "compound"}
     if f.pos == "VERB" and not objects:  # "engaged in a trade war"
         objects = {g.lemma_.lower() for c in children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"}
     if f.object and not objects & set(f.object):
@@ -641,6 +682,8 @@ def _status(tok: Token, frame: Frame, ctx) -> str:
     verb = tok if frame.pos == "VERB" else _governing_verb(tok)
     if any(c.dep_ == "neg" for c in tok.children) or (verb is not None and any(c.dep_ == "neg" for c in verb.children)):
         return "negated"
+    if _failed(verb):
+        return "negated"  # "failed to reach an agreement", "refused to withdraw"
     if frame.pos == "NOUN" and any(c.lemma_.lower() in ("planned", "proposed", "expected", "future", "upcoming")
                                    for c in tok.children if c.dep_ in ("amod", "compound")):
         return "future"
@@ -733,10 +776,13 @@ def _clause_party(ctx, tok: Token, ev: EventMention) -> list:
     for c in tok.children:
         if c.dep_ in ("nsubj", "nsubjpass", "csubj"):
             own -= {t.i for t in c.subtree}
+    # then the purpose the act serves: "blocked a road to show their disapproval of US policy"
+    purpose = {t.i for c in tok.children if c.dep_ == "advcl" and _purpose(c) for t in c.subtree} - own
+    own |= purpose
     taken = [p for p in ev.actor] + ([ev.attributed_to] if ev.attributed_to is not None else [])
     for p in taken:
         own -= set(range(*_span(p)))
-    best: dict[int, tuple[tuple[bool, int, int], object]] = {}
+    best: dict[int, tuple[tuple[bool, bool, int, int], object]] = {}
     for i in own:
         party = ctx.mention(tok.doc[i])
         if party is None or party.actor is None or not party.actor.country:
@@ -746,13 +792,23 @@ def _clause_party(ctx, tok: Token, ev: EventMention) -> list:
         if any(_same_party(party, a) for a in ev.actor):
             continue
         # another country first (a domestic event is the fallback), then nearest in the parse
-        rank = (any(_same(party, a) for a in ev.actor), _tree_distance(tok.doc[i], tok), abs(i - tok.i))
+        rank = (i in purpose, any(_same(party, a) for a in ev.actor), _tree_distance(tok.doc[i], tok), abs(i - tok.i))
         key = id(party)
         if key not in best or rank < best[key][0]:
             best[key] = (rank, party)
     if not best:
         return []
     return [min(best.values(), key=lambda r: r[0])[1]]
+
+
+def _cooperative_purpose(tok: Token) -> bool:
+    return any(c.dep_ == "advcl" and _purpose(c) and c.lemma_.lower() in COOPERATIVE_PURPOSES for c in tok.children)
+
+
+def _purpose(clause: Token) -> bool:
+    """'(in order) to show …': an infinitive clause without a subject of its own."""
+    return clause.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children) \
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children)
 
 
 def _tree_distance(t: Token, top: Token) -> int:
@@ -777,10 +833,12 @@ def _date(ctx, tok: Token) -> tuple[Optional[TimeMention], str]:
 
 def _location(ctx, tok: Token, ev: EventMention) -> Optional[PlaceMention]:
     own = _clause_tokens(tok)
-    places = [p for p in ctx.place_at.values() if p.span.start in own and p.place.feature != "country"
+    # then where the act's purpose takes it: "send a guard to join the celebrations in Minsk"
+    purpose = {t.i for c in tok.children if c.dep_ == "advcl" and _purpose(c) for t in c.subtree} - own
+    places = [p for p in ctx.place_at.values() if p.span.start in own | purpose and p.place.feature != "country"
               and _locative(p.span.root)]
     if places:
-        places.sort(key=lambda p: abs(p.span.start - tok.i))
+        places.sort(key=lambda p: (p.span.start in purpose, abs(p.span.start - tok.i)))
         return places[0]
     for party in ev.recipient:
         if isinstance(party, PlaceMention) and party.place.feature in ("city", "admin1", "landmark", "region"):
