@@ -176,31 +176,9 @@ class EventCoder:
         if frame.type in MEANS_OBJECT_TYPES and _cooperative_purpose(tok):
             # "will send an honour guard to join the celebrations in Minsk": what the force is sent
             # to do is the event (military cooperation), not a mobilisation against anyone
-            frame = dataclasses.replace(frame, type="COOPERATE", mode=None, cameo="062", context=("military",))
-            ev.frame, ev.quad, ev.score = frame, self.lex.quad("COOPERATE"), self.lex.score("COOPERATE", None)
-        ev.status = _status(tok.head.head if frame is DEMAND_FRAME else tok, frame, ctx)
-        if ev.status in ("future", "hypothetical") and _conditioned(tok) and frame.type in CONDITIONAL_THREAT:
-            # "will withdraw its force unless the president arranges a ceasefire": a threat
-            ev.status = "future"
-            ev.frame = dataclasses.replace(frame, type="THREATEN", mode=None, cameo="130")
-            ev.quad, ev.score = self.lex.quad("THREATEN"), self.lex.score("THREATEN", None)
-        if ev.frame.type == "THREATEN":
-            pass
-        elif ev.status == "negated" and frame.type in FAILED_COOPERATION and _failed(
-                tok if frame.pos == "VERB" else _governing_verb(tok)):
-            ev.status = "occurred"
-            ev.frame = dataclasses.replace(frame, type="REJECT", mode=None, cameo="120")
-            ev.quad, ev.score = self.lex.quad("REJECT"), self.lex.score("REJECT", None)
-        elif ev.status == "future" and frame.type in FUTURE_AGREE:
-            # PLOVER: cooperation reported in the future tense is an intention, coded AGREE
-            ev.frame = dataclasses.replace(frame, type="AGREE", mode=None, cameo=FUTURE_AGREE[frame.type])
-            ev.quad, ev.score = self.lex.quad("AGREE"), self.lex.score("AGREE", None)
-        elif ev.status in ("future", "hypothetical") and frame.type in FUTURE_THREATEN:
-            mode, cameo = FUTURE_THREATEN[frame.type]
-            if frame.type == "COERCE" and frame.mode in ("arrest", "expel"):
-                mode = frame.mode
-            ev.frame = dataclasses.replace(frame, type="THREATEN", mode=mode, cameo=cameo)
-            ev.quad, ev.score = self.lex.quad("THREATEN"), self.lex.score("THREATEN", mode)
+            self._recode(ev, "COOPERATE", None, "062", context=("military",))
+        ev.status = _status(tok.head.head if frame is DEMAND_FRAME else tok, ev.frame, ctx)
+        self._plover_rules(ev, tok)
         ev.certainty, ev.attributed_to = _attribution(ctx, tok)
         ev.date, ev.date_how = _date(ctx, tok)
         if ev.date is not None and ev.status == "occurred" and ctx.anchor and ev.date.value:
@@ -212,7 +190,7 @@ class EventCoder:
         elif ev.date is None:
             ev.date_how = "none"
         ev.location = _location(ctx, tok, ev)
-        if not ev.actor and frame.type in UNATTRIBUTED_TYPES and ev.location is not None and ev.location.place.country:
+        if not ev.actor and ev.frame.type in UNATTRIBUTED_TYPES and ev.location is not None and ev.location.place.country:
             # "a roadside bomb near Samarra killed …": unidentified attackers in that country
             ev.actor, ev.actor_how = [ev.location], "place"
         if not ev.recipient:
@@ -224,6 +202,31 @@ class EventCoder:
         ev.quantities = _quantities(ctx, tok)
         ev.confidence = round(0.4 + 0.25 * bool(ev.actor) + 0.25 * bool(ev.recipient) + 0.1 * (frame.specificity > 0), 2)
         return ev
+
+    def _plover_rules(self, ev: EventMention, tok: Token) -> None:
+        """What the status makes of the type, as PLOVER codes it."""
+        kind = ev.frame.type
+        if ev.status in ("future", "hypothetical") and kind in CONDITIONAL_THREAT and _conditioned(tok):
+            # "will withdraw its force unless the president arranges a ceasefire": a threat
+            ev.status = "future"
+            self._recode(ev, "THREATEN", None, "130")
+        elif ev.status == "negated" and kind in FAILED_COOPERATION and _failed(
+                tok if ev.frame.pos == "VERB" else _governing_verb(tok)):
+            ev.status = "occurred"  # "failed to reach an agreement": a rejection that happened
+            self._recode(ev, "REJECT", None, "120")
+        elif ev.status == "future" and kind in FUTURE_AGREE:
+            # cooperation reported in the future tense is an intention, coded AGREE
+            self._recode(ev, "AGREE", None, FUTURE_AGREE[kind])
+        elif ev.status in ("future", "hypothetical") and kind in FUTURE_THREATEN:
+            # a future or possible conflictual act is a threat
+            mode, cameo = FUTURE_THREATEN[kind]
+            if kind == "COERCE" and ev.frame.mode in ("arrest", "expel"):
+                mode = ev.frame.mode
+            self._recode(ev, "THREATEN", mode, cameo)
+
+    def _recode(self, ev: EventMention, kind: str, mode: Optional[str], cameo: str, **fields) -> None:
+        ev.frame = dataclasses.replace(ev.frame, type=kind, mode=mode, cameo=cameo, **fields)
+        ev.quad, ev.score = self.lex.quad(kind), self.lex.score(kind, mode)
 
     def _implied_recipient(self, ctx, tok: Token, ev: EventMention) -> list:
         """A recipient the clause implies: the target of the purpose ('drones launched … to
