@@ -29,6 +29,9 @@ _NER_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 _CONTAINER_LABELS = {"ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"}
 _PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 _THING_PRONOUNS = {"it", "its", "itself"}
+# words that say a group is not of the sentence's country, or of none in particular
+_GENERIC_DETERMINERS = frozenset("any other every each no all some many most several such foreign overseas "
+                                 "world international global".split())
 _IMPERSONAL_ADJECTIVES = frozenset(
     "clear unclear important possible impossible necessary difficult hard easy true false obvious "
     "essential vital crucial unlikely certain uncertain time worth enough too evident apparent "
@@ -532,14 +535,15 @@ class ActorResolver:
         by_sentence: dict[int, set[str]] = {}
         for m in mentions:
             a = m.actor
-            if a is not None and a.country in self.kb.countries:
+            if m.kind == "name" and a is not None and a.country in self.kb.countries:
                 by_sentence.setdefault(sents.number(m.start), set()).add(a.country)
         for m in mentions:
             if m.actor is not None and m.actor.country:
                 continue
             named_person = m.label == "PERSON" and m.kind == "name"
             # "500,000 workers … the Serbian Workers' Union stopped work": a group with a sector
-            group = m.kind == "nominal" and m.actor is not None and m.actor.sector and m.refers_to is None
+            group = (m.kind == "nominal" and m.actor is not None and m.actor.sector and m.refers_to is None
+                     and not any(t.lower_ in _GENERIC_DETERMINERS for t in m.span))  # not "any other country"
             if not (named_person or group):
                 continue
             countries = by_sentence.get(sents.number(m.start), set())

@@ -450,6 +450,13 @@ class _Context:
         m = self.mention_at.get(tok.i)
         return m
 
+    def place_before(self, i: int) -> Optional[PlaceMention]:
+        """The last place named before token `i`, in its sentence or the one before."""
+        first = self.sentences.span(i)[0]
+        previous = self.sentences.span(first - 1)[0] if first > 0 else first
+        earlier = [p for p in set(self.place_at.values()) if previous <= p.span.start < i]
+        return max(earlier, key=lambda p: p.span.start) if earlier else None
+
     def first_parties(self, tok: Token, slots) -> list:
         """The parties in the first of `slots` (in order of preference) that holds any."""
         for slot in slots:
@@ -787,6 +794,11 @@ def _clause_party(ctx, tok: Token, ev: EventMention) -> list:
         own -= set(range(*_span(p)))
     best: dict[int, tuple[tuple[bool, bool, int, int], object]] = {}
     for i in own:
+        if tok.doc[i].lower_ in ("there", "here") and tok.doc[i].dep_ == "advmod":
+            party = ctx.place_before(i)  # "has paid more visits there": the place just named
+            if party is not None and party.place.country and not any(_same_party(party, a) for a in ev.actor):
+                best[id(party)] = ((False, False, _tree_distance(tok.doc[i], tok), abs(i - tok.i)), party)
+            continue
         party = ctx.mention(tok.doc[i])
         if party is None or party.actor is None or not party.actor.country:
             party = ctx.place_at.get(i)
