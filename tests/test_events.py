@@ -138,3 +138,15 @@ def test_unidentified_attackers_take_the_place(engine):
 
 def test_aid_needs_a_recipient(engine):
     assert not [e for e in events(engine, "Japan provided aid.") if e.type == "AID"]
+
+
+def test_there_is_the_place_just_named(engine):
+    evs = events(engine, "Narendra Modi landed in Tokyo on Monday. He has paid more visits there than to any other capital.")
+    e = find(evs, "paid")
+    assert codes(e.actor) == ["IND"] and codes(e.recipient) == ["JPN"]
+
+
+def test_foreign_groups_do_not_take_the_sentence_country(engine):
+    doc = pub(engine, "Viktor Orbán has criticised foreign journalists for travelling to Kyiv.", "2025-05-07")
+    group = next(e for e in doc.entities if e.text == "foreign journalists")
+    assert group.actor is None or group.actor.country is None
