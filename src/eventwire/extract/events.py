@@ -126,8 +126,9 @@ class EventCoder:
             if frame is None:
                 continue
             if pos == "NOUN" and tok.dep_ in ("compound", "amod") and (
-                    tok.head.pos_ not in ("NOUN", "PROPN") or self._frame(tok.head, "NOUN") is not None):
-                continue  # "cooperation agreements": the head noun is the event
+                    tok.head.pos_ not in ("NOUN", "PROPN") or self._frame(tok.head, "NOUN") is not None
+                    or ctx.mention(tok.head) is not None):
+                continue  # "cooperation agreements": the head noun is the event; "patrol agents": an actor
             candidates.append((tok, frame))
             if frame.object:
                 light_objects.update(c.i for c in tok.children if c.dep_ in ("dobj", "pobj", "attr"))
@@ -513,6 +514,9 @@ def _fits(tok: Token, f: Frame) -> bool:
         if not any(g.dep_ == "prep" and g.lower_ in f.prep for o in objs for g in o.children):
             return False
     objects = {c.lemma_.lower() for c in children if c.dep_ in ("dobj", "nsubjpass", "attr")}
+    # "allow refugees to return", parsed as a clause with its own subject: that subject is the object
+    objects |= {g.lemma_.lower() for c in children if c.dep_ in ("ccomp", "xcomp")
+                for g in c.children if g.dep_ == "nsubj"}
     # "gave 5.1 million dollars of aid", "sent a team of inspectors": what the measure is of
     objects |= {g.lemma_.lower() for c in children if c.dep_ in ("dobj", "nsubjpass")
                 for p in c.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"}
@@ -783,6 +787,9 @@ def _clause_party(ctx, tok: Token, ev: EventMention) -> list:
     # what a preposition introduces is the event's topic, clause or not ("outspoken about what it
     # says is China's aid")
     own |= {t.i for c in tok.children if c.dep_ == "prep" for t in c.subtree}
+    # "allow refugees to return": the subject of the clause the verb governs is its object
+    own |= {t.i for c in tok.children if c.dep_ in ("ccomp", "xcomp")
+            for g in c.children if g.dep_ == "nsubj" for t in g.subtree}
     for c in tok.children:
         if c.dep_ in ("nsubj", "nsubjpass", "csubj"):
             own -= {t.i for t in c.subtree}
