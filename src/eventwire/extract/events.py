@@ -254,42 +254,36 @@ class EventCoder:
         else:
             subj = _child(tok, "nsubj")
             actors = ctx.parties([subj] if subj is not None else _inherited_subject(tok))
-        recipients: list = []
+        recipients = _first_coded(self._recipient_candidates(ctx, tok, frame, passive))
+        return _symmetric(frame, tok, ctx, actors, recipients)
+
+    def _recipient_candidates(self, ctx, tok: Token, frame: Frame, passive: bool):
+        """Where a verb's recipient may be, most likely first."""
         if passive:
             sp = _child(tok, "nsubjpass")
             if sp is None and tok.dep_ in ("acl", "relcl") and tok.head.pos_ in ("NOUN", "PROPN"):
                 sp = tok.head
-            recipients = ctx.parties([sp])
-        if not recipients and frame.object:
+            yield ctx.parties([sp])
+        if frame.object:
             # "hold talks with Putin": the parties of a light verb's object are the event's
             for obj in (c for c in tok.children if c.dep_ in ("dobj", "attr") and c.lemma_.lower() in frame.object):
-                recipients = ctx.first_parties(obj, _with_defaults(frame.recipient, DEFAULT_NOUN_RECIPIENT))
-                if recipients:
-                    break
-        if not recipients:
-            defaults = DEFAULT_VERB_RECIPIENT if frame.type not in MEANS_OBJECT_TYPES else \
-                tuple(s for s in DEFAULT_VERB_RECIPIENT if s != "obj")
-            recipients = ctx.first_parties(tok, _with_defaults(frame.recipient, defaults))
-        if not recipients:
-            # "offered its troops to Lebanon", "rejected an offer from Afghanistan", "demanded an
-            # admission by Moscow": the parties hang on the object
-            for obj in (c for c in tok.children if c.dep_ == "dobj"):
-                recipients = ctx.first_parties(obj, OBJECT_RECIPIENT)
-                if recipients:
-                    break
-        if not recipients:
-            # "demanded that the US cancel…" (the clause's subject), "agreed to provide aid for
-            # Romania", "threatened to attack Kyiv" (the recipient of the clause the verb governs)
-            for c in tok.children:
-                if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
-                    slots = (("subj",) if c.dep_ == "ccomp" and frame.type in ADDRESSED_TYPES else ()) \
-                        + DEFAULT_VERB_RECIPIENT + ("prep:for", "prep:to")
-                    recipients = ctx.first_parties(c, slots)
-                    for obj in (g for g in c.children if g.dep_ == "dobj") if not recipients else ():
-                        recipients = ctx.first_parties(obj, OBJECT_RECIPIENT)
-                    if recipients:
-                        break
-        return _symmetric(frame, tok, ctx, actors, recipients)
+                yield ctx.first_parties(obj, _with_defaults(frame.recipient, DEFAULT_NOUN_RECIPIENT))
+        defaults = DEFAULT_VERB_RECIPIENT if frame.type not in MEANS_OBJECT_TYPES else \
+            tuple(s for s in DEFAULT_VERB_RECIPIENT if s != "obj")
+        yield ctx.first_parties(tok, _with_defaults(frame.recipient, defaults))
+        # "offered its troops to Lebanon", "withdraw their force from Chad", "rejected an offer
+        # from Afghanistan": the parties hang on the object
+        for obj in (c for c in tok.children if c.dep_ == "dobj"):
+            yield ctx.first_parties(obj, OBJECT_RECIPIENT)
+        # "demanded that the US cancel…" (the clause's subject), "agreed to provide aid for
+        # Romania", "threatened to attack Kyiv" (the recipient of the clause the verb governs)
+        for c in tok.children:
+            if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
+                slots = (("subj",) if c.dep_ == "ccomp" and frame.type in ADDRESSED_TYPES else ()) \
+                    + DEFAULT_VERB_RECIPIENT + ("prep:for", "prep:to")
+                yield ctx.first_parties(c, slots)
+                for obj in (g for g in c.children if g.dep_ == "dobj"):
+                    yield ctx.first_parties(obj, OBJECT_RECIPIENT)
 
     def _noun_parties(self, ctx, tok: Token, frame: Frame):
         default = DEFAULT_NOUN_ACTOR + (("prep:from",) if frame.type in FROM_ACTOR_TYPES else ())
@@ -359,6 +353,16 @@ def _fold_results(events: list[EventMention]) -> list[EventMention]:
             continue
         kept.append(ev)
     return kept
+
+
+def _first_coded(candidates) -> list:
+    """The first candidate list with a party that has a country, else the first non-empty one."""
+    first: list = []
+    for found in candidates:
+        if any(_country(p) for p in found):
+            return found
+        first = first or found
+    return first
 
 
 def _merge_repeats(events: list[EventMention]) -> list[EventMention]:
@@ -459,12 +463,15 @@ class _Context:
         return max(earlier, key=lambda p: p.span.start) if earlier else None
 
     def first_parties(self, tok: Token, slots) -> list:
-        """The parties in the first of `slots` (in order of preference) that holds any."""
+        """The parties in the first of `slots` (in order of preference) that holds a party with a
+        country; else in the first that holds any ("withdraw their force from Chad": Chad)."""
+        first: list = []
         for slot in slots:
             found = self.parties(_slots(tok, (slot,)))
-            if found:
+            if any(_country(p) for p in found):
                 return found
-        return []
+            first = first or found
+        return first
 
     def parties(self, toks: list[Token]) -> list:
         out: list = []
