@@ -153,3 +153,10 @@ def test_petrarch_import(tmp_path):
     out = tmp_path / "out.jsonl"
     result = CliRunner().invoke(main, ["actors", "import", str(src), "-o", str(out)])
     assert result.exit_code == 0 and len(out.read_text().splitlines()) == 2
+
+
+def test_peoples_are_coded_where_they_live(engine):
+    doc = pub(engine, "Bosnian Serbs rejected the plan. The Albanians of southern Serbia demanded autonomy.", "2025-05-07")
+    by_text = {e.text: e for e in doc.entities}
+    assert by_text["Serbs"].actor.country == "BIH"
+    assert by_text["Albanians"].actor.country == "SRB"

@@ -68,6 +68,7 @@ class ActorResolver:
         places = {(p.span.start, p.span.end): p for p in doc._.ew_places or ()}
         places.update({(p.span.start, None): p for p in doc._.ew_places or ()})
         named = self._named_mentions(doc, self.find_names(doc), places)
+        _locate_peoples(named)
         nominals = self._nominal_mentions(doc, named)
         mentions = sorted(named + nominals, key=lambda m: (m.start, m.end - m.start))
         mentions = self._surname_mentions(doc, mentions)
@@ -594,6 +595,30 @@ def _antecedent(tok: Token, low: str, ordered: list[EntityMention], sents, ident
         if low in _GROUP_PRONOUNS and _plural(prev) and prev.label in ("ORG", "GPE", "NORP", "PERSON"):
             return prev
     return None
+
+
+def _locate_peoples(named: list[EntityMention]) -> None:
+    """A people is coded where it lives, as CAMEO codes ethnic groups: 'Bosnian Serbs' (BIH),
+    'Iraqi Kurds' (IRQ), 'the Albanians of southern Serbia' (SRB)."""
+    at = {i: m for m in named for i in range(m.start, m.end)}
+    for m in named:
+        if m.label != "NORP" or not m.span.text[:1].isupper() or m.span.root.tag_ not in ("NNPS", "NNS", "NNP"):
+            continue
+        if not m.span.text.endswith("s"):
+            continue  # a people in the plural, not a nationality adjective
+        head = m.span.root
+        where = None
+        adjective = at.get(m.start - 1)
+        if adjective is not None and adjective.label == "NORP" and m.start - 1 in {c.i for c in head.children}:
+            where = adjective
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "in")):
+            for obj in (g for g in prep.children if g.dep_ == "pobj"):
+                where = where or at.get(obj.i)
+        if where is None or where.actor is None or not where.actor.country:
+            continue
+        if m.actor is None or m.actor.country != where.actor.country:
+            m.actor = Actor(name=m.actor.name if m.actor else None, country=where.actor.country,
+                            sector=m.actor.sector if m.actor else None, how="context")
 
 
 def _same_head_nominals(mentions: list[EntityMention]) -> None:
