@@ -150,3 +150,13 @@ def test_foreign_groups_do_not_take_the_sentence_country(engine):
     doc = pub(engine, "Viktor Orbán has criticised foreign journalists for travelling to Kyiv.", "2025-05-07")
     group = next(e for e in doc.entities if e.text == "foreign journalists")
     assert group.actor is None or group.actor.country is None
+
+
+def test_size_fields_count_the_dead_injured_and_arrested(engine):
+    e = find(events(engine, "A roadside bomb near Kandahar killed one Afghan soldier and wounded two others on Sunday."), "killed")
+    assert e.size is not None and e.size.dead == 1 and e.size.injured == 2
+    e = find(events(engine, "Militiamen attacked a camp for Congolese refugees, killing at least 56 people."), "attacked")
+    assert e.size.dead == 56 and codes(e.recipient) == ["COD"]
+    e = find(events(engine, "Kenyan police arrested 52 protesters in Nairobi on Tuesday."), "arrested")
+    assert e.type == "COERCE" and e.size.arrested == 52
+    assert find(events(engine, "Japan and India held talks in Tokyo."), "held").size is None

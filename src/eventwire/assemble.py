@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span
 from eventwire.extract.mentions import EntityMention, PlaceMention, Sentences
 from eventwire.knowledge.gazetteer import GazPlace
 from eventwire.models import (
-    Document, Entity, Event, EventDate, Party, Place, Quantity, Quote, RawDocument, Sentence, Speaker,
+    Document, Entity, Event, EventDate, EventSize, Party, Place, Quantity, Quote, RawDocument, Sentence, Speaker,
     TimeExpression,
 )
 from eventwire.models import Span as SpanModel
@@ -110,4 +110,5 @@ def _event(n: int, e, sentences: Sentences, published: Optional[str]) -> Event:
                          for q in e.quantities),
         confidence=e.confidence,
         mentions=tuple(SpanModel(m.text, m.start_char, m.end_char) for m in e.mentions),
+        size=EventSize(**e.size) if e.size else None,
     )

@@ -167,6 +167,15 @@ class EventDate(Record):
 
 
 @dataclass(frozen=True)
+class EventSize(Record):
+    """PLOVER's size fields: how many were killed, injured, arrested (as the text counts them)."""
+
+    dead: Optional[int] = None
+    injured: Optional[int] = None
+    arrested: Optional[int] = None
+
+
+@dataclass(frozen=True)
 class Event(Record):
     id: str
     type: str
@@ -187,6 +196,7 @@ class Event(Record):
     quantities: tuple[Quantity, ...] = ()
     confidence: float = 0.0
     mentions: tuple[Span, ...] = ()  # later words in the document that report this same event
+    size: Optional[EventSize] = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.extract.mentions import EntityMention, PlaceMention, QuantityMention, Sentences, TimeMention
+from eventwire.extract.sizes import event_sizes
 from eventwire.extract.times import verb_tense
 from eventwire.knowledge.events import EventLexicon, Frame, cached_event_lexicon
 
@@ -93,6 +94,7 @@ class EventMention:
     quantities: list[QuantityMention] = field(default_factory=list)
     confidence: float = 0.5
     mentions: list[Span] = field(default_factory=list)  # repeats of this event later in the text
+    size: dict[str, int] = field(default_factory=dict)  # dead / injured / arrested
     actor_how: str = "parse"  # parse | place: unidentified attackers where the attack happened
     recipient_how: str = "parse"  # parse | implied | clause: how the recipient was found
     quad: Optional[str] = None
@@ -144,7 +146,12 @@ class EventCoder:
             if info is not None and info.requires_recipient and not ev.recipient:
                 continue  # aid, cooperation, sanctions: to or with whom is the event
             events.append(ev)
-        doc._.ew_events = _merge_repeats(_fold_results(events))
+        events = _merge_repeats(_fold_results(events))
+        for ev in events:
+            scope = set().union(*(_clause_tokens(t.root) | {x.i for x in t.root.subtree}
+                                  for t in [ev.trigger, *ev.mentions]))
+            ev.size = event_sizes(ctx.quantities, scope)
+        doc._.ew_events = events
         return doc
 
     # ---- which frame ---------------------------------------------------------------------------
@@ -264,6 +271,8 @@ class EventCoder:
             if sp is None and tok.dep_ in ("acl", "relcl") and tok.head.pos_ in ("NOUN", "PROPN"):
                 sp = tok.head
             yield ctx.parties([sp])
+            if sp is not None:  # "a camp for Congolese refugees was attacked"
+                yield ctx.first_parties(sp, OBJECT_RECIPIENT)
         if frame.object:
             # "hold talks with Putin": the parties of a light verb's object are the event's
             for obj in (c for c in tok.children if c.dep_ in ("dobj", "attr") and c.lemma_.lower() in frame.object):
