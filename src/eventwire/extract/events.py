@@ -270,9 +270,9 @@ class EventCoder:
             sp = _child(tok, "nsubjpass")
             if sp is None and tok.dep_ in ("acl", "relcl") and tok.head.pos_ in ("NOUN", "PROPN"):
                 sp = tok.head
-            yield ctx.parties([sp])
-            if sp is not None:  # "a camp for Congolese refugees was attacked"
-                yield ctx.first_parties(sp, OBJECT_RECIPIENT)
+            if sp is not None and not _means(sp, frame):
+                yield ctx.parties([sp])
+                yield ctx.first_parties(sp, OBJECT_RECIPIENT)  # "a camp for Congolese refugees was attacked"
         if frame.object:
             # "hold talks with Putin": the parties of a light verb's object are the event's
             for obj in (c for c in tok.children if c.dep_ in ("dobj", "attr") and c.lemma_.lower() in frame.object):
@@ -362,6 +362,16 @@ def _fold_results(events: list[EventMention]) -> list[EventMention]:
             continue
         kept.append(ev)
     return kept
+
+
+def _means(obj: Token, frame: Frame) -> bool:
+    """Whether the frame's object is what the act uses ('drones launched by Kyiv') rather than
+    whom it hits: the frame names the object and does not take it as the recipient."""
+    if not frame.object or "obj" in frame.recipient:
+        return False
+    words = {obj.lemma_.lower()} | {g.lemma_.lower() for p in obj.children if p.dep_ == "prep" and p.lower_ == "of"
+                                    for g in p.children if g.dep_ == "pobj"}
+    return bool(words & set(frame.object))
 
 
 def _first_coded(candidates) -> list:
