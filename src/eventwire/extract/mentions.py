@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
+from eventwire.knowledge.events import Frame
 from eventwire.knowledge.gazetteer import GazPlace
 from eventwire.models import Actor
 from eventwire.nlp import extensions  # noqa: F401  (every component's Doc._ attributes exist)
@@ -105,3 +106,27 @@ class Sentences:
 
     def span(self, i: int) -> tuple[int, int]:
         return self.bounds[self.index[i]]
+
+
+@dataclass(eq=False)
+class EventMention:
+    """An event the coder found: its trigger, frame, parties and what the text says of it."""
+
+    trigger: Span
+    frame: Frame
+    actor: list[EntityMention | PlaceMention | Token] = field(default_factory=list)
+    recipient: list[EntityMention | PlaceMention | Token] = field(default_factory=list)
+    status: str = "occurred"
+    certainty: str = "asserted"
+    attributed_to: Optional[EntityMention] = None
+    date: Optional[TimeMention] = None
+    date_how: str = "publication"
+    location: Optional[PlaceMention] = None
+    quantities: list[QuantityMention] = field(default_factory=list)
+    confidence: float = 0.5
+    mentions: list[Span] = field(default_factory=list)  # repeats of this event later in the text
+    size: dict[str, int] = field(default_factory=dict)  # dead / injured / arrested
+    actor_how: str = "parse"  # parse | place: unidentified attackers where the attack happened
+    recipient_how: str = "parse"  # parse | implied | clause: how the recipient was found
+    quad: Optional[str] = None
+    score: Optional[float] = None

@@ -1,0 +1,76 @@
+"""One event, several mentions: result and purpose clauses that restate an event, and later
+mentions of an event already found ("arrived in Moscow" … "the trip" … "his visit")."""
+from __future__ import annotations
+
+from eventwire.extract.event_parties import party_country
+from eventwire.extract.event_syntax import is_purpose_clause
+from eventwire.extract.mentions import EntityMention, EventMention
+
+
+def fold_results(events: list[EventMention]) -> list[EventMention]:
+    """'barred his plane from their airspace, forcing a detour': a participle clause after an
+    event, with no subject of its own, tells that event's result; 'sent a guard to take part in
+    the parade': a purpose clause coded like its event restates it. Both are mentions of it."""
+    by_trigger = {ev.trigger.root.i: ev for ev in events}
+    kept = []
+    for ev in events:
+        t = ev.trigger.root
+        head = by_trigger.get(t.head.i)
+        result = t.dep_ == "advcl" and t.tag_ == "VBG" and t.i > t.head.i and not any(
+            c.dep_ in ("nsubj", "nsubjpass", "mark") for c in t.children)
+        # "sent a guard to participate in the ceremony": the purpose, coded alike, is the same event
+        purpose = t.dep_ == "advcl" and is_purpose_clause(t) and head is not None and head.frame.type == ev.frame.type
+        if head is not None and head is not ev and (result or purpose):
+            head.mentions.append(ev.trigger)
+            continue
+        kept.append(ev)
+    return kept
+
+
+def merge_repeats(events: list[EventMention]) -> list[EventMention]:
+    """News repeats its main events ('arrived in Moscow' … 'the trip' … 'his visit'): a mention
+    of the same type and status whose parties say nothing new about an event already found is
+    another mention of it, not a new event. When the later mention is the fuller one, it leads."""
+    kept: list[EventMention] = []
+    for ev in events:
+        for n, k in enumerate(kept):
+            if repeats(ev, k):
+                k.mentions.append(ev.trigger)
+                break
+            if repeats(k, ev):
+                ev.mentions.extend([k.trigger, *k.mentions])
+                kept[n] = ev
+                break
+        else:
+            kept.append(ev)
+    return kept
+
+
+def repeats(ev: EventMention, first: EventMention) -> bool:
+    """Whether `ev` adds nothing to `first`: same type, same (future or not) status, compatible
+    dates, and parties that are a subset of first's."""
+    if ev.frame.type != first.frame.type or ev.status == "negated" or first.status == "negated":
+        return False
+    if (ev.status in ("future", "hypothetical")) != (first.status in ("future", "hypothetical")):
+        return False
+    if ev.date is not None and first.date is not None and ev.date.value != first.date.value:
+        return False
+    ea, er = party_keys(ev.actor), party_keys(ev.recipient)
+    fa, fr = party_keys(first.actor), party_keys(first.recipient)
+    if ev.frame.symmetric or first.frame.symmetric:
+        ea, er, fa, fr = ea | er, set(), fa | fr, set()
+    if not (ea | er) or not (ea <= fa and er <= fr):
+        return False
+    # the same parties again is a new event ("destroyed 19 drones" … "shot down 500 drones",
+    # "Ukraine accused China" … "Zelenskyy has accused China"), unless the same event noun names
+    # it again ("Xi's visit" … "his visit"); fewer parties is a repeat
+    return (ea, er) != (fa, fr) or (ev.frame.lemma == first.frame.lemma and ev.frame.pos == "NOUN")
+
+
+def party_keys(parties) -> set[str]:
+    """What a party list says: its countries, or for parties without one, their words."""
+    keys = set()
+    for p in parties:
+        c = party_country(p)
+        keys.add(c if c else "name:" + (p.root() if isinstance(p, EntityMention) else p).span.text.lower())
+    return keys
