@@ -160,3 +160,9 @@ def test_size_fields_count_the_dead_injured_and_arrested(engine):
     e = find(events(engine, "Kenyan police arrested 52 protesters in Nairobi on Tuesday."), "arrested")
     assert e.type == "COERCE" and e.size.arrested == 52
     assert find(events(engine, "Japan and India held talks in Tokyo."), "held").size is None
+
+
+def test_two_sided_events_merge_whichever_side_acts(engine):
+    evs = events(engine, "Pedro Sánchez arrived in Rabat on Monday. Sánchez was greeted on arrival by a military band.")
+    consult = [e for e in evs if e.type == "CONSULT"]
+    assert len(consult) == 1, [(e.trigger.text, codes(e.actor), codes(e.recipient)) for e in consult]

@@ -6,6 +6,10 @@ from eventwire.extract.event_parties import party_country
 from eventwire.extract.event_syntax import is_purpose_clause
 from eventwire.extract.mentions import EntityMention, EventMention
 
+# meetings, agreements and cooperation have two sides rather than a doer and a target: "Xi arrived
+# in Moscow" and "Xi was greeted on arrival" are one visit whichever side is named as the actor
+TWO_SIDED = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+
 
 def fold_results(events: list[EventMention]) -> list[EventMention]:
     """'barred his plane from their airspace, forcing a detour': a participle clause after an
@@ -57,7 +61,7 @@ def repeats(ev: EventMention, first: EventMention) -> bool:
         return False
     ea, er = party_keys(ev.actor), party_keys(ev.recipient)
     fa, fr = party_keys(first.actor), party_keys(first.recipient)
-    if ev.frame.symmetric or first.frame.symmetric:
+    if ev.frame.symmetric or first.frame.symmetric or ev.frame.type in TWO_SIDED:
         ea, er, fa, fr = ea | er, set(), fa | fr, set()
     if not (ea | er) or not (ea <= fa and er <= fr):
         return False
