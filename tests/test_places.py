@@ -44,3 +44,8 @@ def test_a_place_at_the_start_of_an_organisation_name_does_not_relabel_it(engine
 def test_the_nationality_capital_is_that_countrys_capital(engine):
     p = places(pub(engine, "Drones attacked the Russian capital overnight."))
     assert p["Russian capital"].name == "Moscow" and p["Russian capital"].feature == "city"
+
+
+def test_a_river_is_not_the_town_of_its_name(engine):
+    doc = pub(engine, "Kenya and Ethiopia will share water from the Omo river, officials said in Nairobi.")
+    assert "Omo" not in places(doc) and "Nairobi" in places(doc)

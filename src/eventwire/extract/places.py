@@ -35,6 +35,12 @@ PLACE_PART_NOUNS = frozenset(
 )
 
 
+PHYSICAL_FEATURES = frozenset(
+    """river rivers lake lakes sea mountain mountains valley desert basin dam gulf bay strait
+    peninsula plateau hills range falls canal forest glacier delta creek estuary""".split()
+)
+
+
 @Language.factory(
     "ew_places",
     default_config={"actors_files": [], "min_city_population": 1000},
@@ -135,6 +141,10 @@ class PlaceFinder:
                 out.append((_with_feature_word(span), None))  # "drones over Belgorod" (spaCy: NORP)
         out += self._capital_phrases(doc)
         out += self._unlabelled_places(doc, taken, non_place_kb, out)
+        # "the Omo river": a river or a lake is not the town of the same name (the gazetteer has
+        # towns, not rivers); a capitalised "Swat Valley" or "Guantanamo Bay" names a place too
+        out = [(span, kind) for span, kind in out
+               if not (span.end < len(doc) and doc[span.end].text in PHYSICAL_FEATURES)]
         out.sort(key=lambda x: x[0].start)
         return out
 
