@@ -166,3 +166,13 @@ def test_two_sided_events_merge_whichever_side_acts(engine):
     evs = events(engine, "Pedro Sánchez arrived in Rabat on Monday. Sánchez was greeted on arrival by a military band.")
     consult = [e for e in evs if e.type == "CONSULT"]
     assert len(consult) == 1, [(e.trigger.text, codes(e.actor), codes(e.recipient)) for e in consult]
+
+
+def test_headline_is_a_sentence_and_a_mention_of_the_report(engine):
+    text = ("Peru and Chile agree to reopen border crossing\n\n"
+            "LIMA — Peru and Chile agreed on Monday to reopen the Chacalluta border crossing.")
+    evs = [e for e in events(engine, text) if e.type == "AGREE"]
+    assert len(evs) == 1, [(e.trigger.text, codes(e.recipient)) for e in evs]
+    e = evs[0]
+    assert e.trigger.text == "agreed" and [m.text for m in e.mentions] == ["agree"]
+    assert e.date.value == "2025-05-05" and not e.recipient  # not "LIMA": the dateline starts the report

@@ -586,7 +586,7 @@ def _antecedent(tok: Token, low: str, ordered: list[EntityMention], sents, ident
             continue
         if identified and not (prev.actor.country or prev.actor.name):
             continue
-        if sents.number(tok.i) - sents.number(prev.start) > 1:
+        if sents.distance(prev.start, tok.i) > 1:
             return None  # look back into the previous sentence, no further
         if low in _PERSON_PRONOUNS and prev.label == "PERSON" and not _plural(prev):
             return prev

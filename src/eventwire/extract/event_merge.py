@@ -2,9 +2,11 @@
 mentions of an event already found ("arrived in Moscow" … "the trip" … "his visit")."""
 from __future__ import annotations
 
+from spacy.tokens import Span
+
 from eventwire.extract.event_parties import party_country
 from eventwire.extract.event_syntax import is_purpose_clause
-from eventwire.extract.mentions import EntityMention, EventMention
+from eventwire.extract.mentions import FINAL_PUNCT, EntityMention, EventMention
 
 # meetings, agreements and cooperation have two sides rather than a doer and a target: "Xi arrived
 # in Moscow" and "Xi was greeted on arrival" are one visit whichever side is named as the actor
@@ -34,10 +36,15 @@ def fold_results(events: list[EventMention]) -> list[EventMention]:
 def merge_repeats(events: list[EventMention]) -> list[EventMention]:
     """News repeats its main events ('arrived in Moscow' … 'the trip' … 'his visit'): a mention
     of the same type and status whose parties say nothing new about an event already found is
-    another mention of it, not a new event. When the later mention is the fuller one, it leads."""
+    another mention of it, not a new event. When the later mention is the fuller one, or the
+    first is a headline, the later one leads."""
     kept: list[EventMention] = []
     for ev in events:
         for n, k in enumerate(kept):
+            if repeats(ev, k) and _headline(k.trigger) and not _headline(ev.trigger):
+                ev.mentions.extend([k.trigger, *k.mentions])  # the report leads, not its headline
+                kept[n] = ev
+                break
             if repeats(ev, k):
                 k.mentions.append(ev.trigger)
                 break
@@ -67,8 +74,18 @@ def repeats(ev: EventMention, first: EventMention) -> bool:
         return False
     # the same parties again is a new event ("destroyed 19 drones" … "shot down 500 drones",
     # "Ukraine accused China" … "Zelenskyy has accused China"), unless the same event noun names
-    # it again ("Xi's visit" … "his visit"); fewer parties is a repeat
-    return (ea, er) != (fa, fr) or (ev.frame.lemma == first.frame.lemma and ev.frame.pos == "NOUN")
+    # it again ("Xi's visit" … "his visit") or the same word restates a headline; fewer parties
+    # is a repeat
+    same_word = ev.frame.lemma == first.frame.lemma
+    return (ea, er) != (fa, fr) or (same_word and (ev.frame.pos == "NOUN" or _headline(first.trigger)
+                                                   or _headline(ev.trigger)))
+
+
+def _headline(trigger: Span) -> bool:
+    """Whether the trigger stands in a headline: a sentence without final punctuation, which
+    the text under it restates ("Kenya and Ethiopia agree to reopen talks")."""
+    words = [t for t in trigger.sent if not t.is_space]
+    return bool(words) and words[-1].text not in FINAL_PUNCT
 
 
 def party_keys(parties) -> set[str]:

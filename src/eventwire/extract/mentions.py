@@ -16,6 +16,9 @@ from eventwire.models import Actor
 from eventwire.nlp import extensions  # noqa: F401  (every component's Doc._ attributes exist)
 
 
+FINAL_PUNCT = frozenset({".", "!", "?", "”", '"', "’", "'", ":"})
+
+
 @dataclass(eq=False)
 class PlaceMention:
     span: Span
@@ -90,6 +93,14 @@ class Sentences:
         for n, (start, end) in enumerate(self.bounds):
             for i in range(start, end):
                 self.index[i] = n
+        # sentences of running text before each sentence: a headline or a dateline line (no final
+        # punctuation) does not count as one
+        self.prose: list[int] = []
+        count = 0
+        for start, end in self.bounds:
+            self.prose.append(count)
+            words = [t for t in doc[start:end] if not t.is_space]
+            count += bool(words) and words[-1].text in FINAL_PUNCT
 
     @classmethod
     def of(cls, doc) -> "Sentences":
@@ -106,6 +117,10 @@ class Sentences:
 
     def span(self, i: int) -> tuple[int, int]:
         return self.bounds[self.index[i]]
+
+    def distance(self, earlier: int, later: int) -> int:
+        """How many sentences of running text lie from token `earlier` to token `later`."""
+        return self.prose[self.index[later]] - self.prose[self.index[earlier]]
 
 
 @dataclass(eq=False)

