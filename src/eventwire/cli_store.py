@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from eventwire.cli_cluster import cluster_ingest, cluster_options, wants_cluster
 from eventwire.cli_common import (
     ACTORS_HELP,
     LEXICON_HELP,
@@ -122,7 +123,10 @@ def _cell(value) -> str:
 @click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
               help="Refuse documents longer than this many characters.")
 @click.option("--progress/--no-progress", default=None, help=PROGRESS_HELP)
-def ingest(paths, db, jobs, published, fmt, model, actors, lexicon, max_chars, progress):
+@click.option("--merge/--no-merge", "do_merge", default=True, show_default=True,
+              help="Afterwards, merge the new event mentions into merged events (see `eventwire merge`).")
+@cluster_options
+def ingest(paths, db, jobs, published, fmt, model, actors, lexicon, max_chars, progress, do_merge, **cluster_kw):
     """Extract PATHS into the corpus store (created if missing).
 
     PATHS are read as by `eventwire extract` (files, directories, '-'). A document whose id is
@@ -141,6 +145,10 @@ def ingest(paths, db, jobs, published, fmt, model, actors, lexicon, max_chars, p
         if warning:
             raise click.BadParameter(warning, param_hint="--published")
         published = value
+    if wants_cluster(cluster_kw):  # on Dask workers, into Parquet shards: see docs/CLUSTER.md
+        return cluster_ingest(paths, db, published=published, fmt=fmt, max_chars=max_chars, progress=progress,
+                              engine_options={"model": model, "actors": actors, "lexicon": lexicon,
+                                              "max_chars": max_chars}, **cluster_kw)
     store = _open(db, create=True)
     bar = None
     if progress_enabled(progress):
@@ -163,6 +171,10 @@ def ingest(paths, db, jobs, published, fmt, model, actors, lexicon, max_chars, p
     try:
         items = read_inputs(paths, fmt=fmt, published=published, max_chars=max_chars)
         counts = run_ingest(items, Writer(store.conn), engine_options=options, jobs=jobs, on_result=on_result)
+        if do_merge:
+            from eventwire.store.merge import merge as merge_events
+
+            merged = merge_events(store.conn)
     except EventwireError as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
@@ -174,6 +186,8 @@ def ingest(paths, db, jobs, published, fmt, model, actors, lexicon, max_chars, p
         store.close()
     click.echo(f"eventwire: {counts.stored} stored, {counts.skipped} already stored, "
                f"{counts.failed} failed ({db})", err=True)
+    if do_merge:
+        click.echo(f"eventwire: {merged.mentions} event mentions, {merged.merged_events} merged events", err=True)
     if counts.failed:
         sys.exit(1)
 
@@ -214,15 +228,34 @@ def _event_row(hit) -> dict:
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Events per page.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Events to skip (pagination).")
 @_format_option
-def query(db, limit, offset, fmt, **kw):
+@click.option("--merged", is_flag=True, help="Show merged events (one per real-world event, with "
+              "mention and source counts) that have a mention matching the filters.")
+@click.option("--parquet", metavar="DIR", type=click.Path(exists=True, file_okay=False),
+              help="Query the Parquet shards of `ingest --cluster` in DIR instead of a store.")
+def query(db, limit, offset, fmt, merged, parquet, **kw):
     """Show stored event mentions that match the filters, by date.
 
     The table shows the coded fields; --format json gives each event in full with its article's
     id, title, URL and evidence sentence; --format csv gives the flat columns of `export --format csv`.
+    With --merged, merged events instead (`eventwire merge --show ID` prints one with its evidence).
     Example: eventwire query --actor KEN --type CONSULT,AGREE --since 2025-01-01
     """
     where = _event_filter(kw)
-    with _open(db) as store:
+    open_store = _open
+    if parquet:
+        from eventwire.cli_cluster import parquet_opener
+
+        open_store = parquet_opener(parquet)
+    if merged:
+        with open_store(db) as store:
+            rows = [m.to_dict() for m in store.merged_events(where, limit=limit, offset=offset)]
+        for row in rows:
+            row.pop("members")
+            if fmt != "json":
+                row["actors"], row["recipients"] = (",".join(row[k]) or None for k in ("actors", "recipients"))
+        _print_rows(rows, fmt, _MERGED_COLUMNS if fmt == "table" else list(rows[0]) if rows else [])
+        return
+    with open_store(db) as store:
         hits = store.events(where, limit=limit, offset=offset)
     if fmt == "json":
         _print_rows([h.to_dict() for h in hits], fmt, [])
@@ -301,4 +334,34 @@ def article(article_id, db, pretty):
     click.echo(json.dumps(found.document.to_dict(), ensure_ascii=False, indent=2 if pretty else None))
 
 
-STORE_COMMANDS: Iterable[click.Command] = (ingest, query, timeline, network, export_command, article, failures)
+_MERGED_COLUMNS = ["date", "type", "actors", "recipients", "place_name", "trigger", "mention_count",
+                   "source_count", "first_seen", "last_seen", "id"]
+
+
+@click.command(name="merge")
+@_db_option
+@click.option("--rebuild", is_flag=True, help="Forget all merged events and merge every mention again.")
+@click.option("--show", "show", metavar="ID", help="Print this merged event with all its evidence (JSON) instead.")
+@click.option("--pretty", is_flag=True, help="Indented JSON (with --show).")
+def merge_command(db, rebuild, show, pretty):
+    """Merge event mentions that report the same real-world event, within and across articles.
+
+    Only mentions not merged yet are added (`ingest` does this at its end); the criteria are in
+    docs/MERGING.md. Example: eventwire merge --rebuild; eventwire query --merged --actor UKR
+    """
+    if show:
+        with _open(db) as store:
+            found = store.merged_event(show)
+        if found is None:
+            raise click.ClickException(f"no merged event {show!r} in {db}")
+        click.echo(json.dumps(found.to_dict(), ensure_ascii=False, indent=2 if pretty else None))
+        return
+    from eventwire.store.merge import merge
+
+    with _open(db) as store:
+        counts = merge(store.conn, rebuild=rebuild)
+    click.echo(f"eventwire: {counts.new_mentions} new mention(s) merged; {counts.mentions} event mentions, "
+               f"{counts.merged_events} merged events ({db})", err=True)
+
+
+STORE_COMMANDS: Iterable[click.Command] = (ingest, query, merge_command, timeline, network, export_command, article, failures)

@@ -7,6 +7,7 @@ dashboard only ever see these classes.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -23,12 +24,18 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
-        hints = typing.get_type_hints(cls)
+        hints = _type_hints(cls)
         kwargs = {}
         for f in dataclasses.fields(cls):
             if f.name in data:
                 kwargs[f.name] = _build(hints[f.name], data[f.name])
         return cls(**kwargs)
+
+
+@functools.lru_cache(maxsize=None)
+def _type_hints(cls) -> dict[str, Any]:
+    """A class's resolved field types (resolving them is slow; reading a store does it a lot)."""
+    return typing.get_type_hints(cls)
 
 
 def _plain(value: Any) -> Any:

@@ -37,16 +37,35 @@ class EventFilter(Record):
     text: Optional[str] = None
 
 
-def _party_match(role: str, value: str) -> tuple[str, list]:
-    sub = ("EXISTS (SELECT 1 FROM event_parties p WHERE p.article_id = e.article_id"
-           " AND p.event_idx = e.idx AND p.role = ? AND ")
+def _party_condition(value: str) -> tuple[str, list]:
     both = _COUNTRY_SECTOR.match(value)
     if _CODE.match(value):
-        return sub + "(p.country = ? OR p.sector = ?))", [role, value, value]
-    if both:
-        return sub + "p.country = ? AND p.sector = ?)", [role, both[1], both[2]]
+        return "(p.country = ? OR p.sector = ?)", [value, value]
+    if both:  # the country's index finds them (a sector is shared by far more parties)
+        return "p.country = ? AND +p.sector = ?", [both[1], both[2]]
     like = f"%{_escape_like(value)}%"
-    return sub + "(p.name LIKE ? ESCAPE '\\' OR p.text LIKE ? ESCAPE '\\'))", [role, like, like]
+    return "(p.name LIKE ? ESCAPE '\\' OR p.text LIKE ? ESCAPE '\\')", [like, like]
+
+
+def _party_match(role: str, value: str, parties: str = "exists") -> tuple[str, list]:
+    cond, params = _party_condition(value)
+    if parties == "in":  # the matching parties first: best when they are few, or for aggregates
+        return ("(e.article_id, e.idx) IN (SELECT p.article_id, p.event_idx FROM event_parties p"
+                f" WHERE p.role = ? AND {cond})"), [role, *params]
+    # checked per event: best when walking events in date order for one page
+    return ("EXISTS (SELECT 1 FROM event_parties p WHERE p.article_id = e.article_id"
+            f" AND p.event_idx = e.idx AND p.role = ? AND {cond})"), [role, *params]
+
+
+def party_code_selects(f: EventFilter) -> list[tuple[str, list]]:
+    """For each actor or recipient of `f` given as a code (which an index finds): the SELECT of
+    its matching party rows, so that a caller can tell a rare party from a common one."""
+    out = []
+    for role, value in (("actor", f.actor), ("recipient", f.recipient)):
+        if value and (_CODE.match(value) or _COUNTRY_SECTOR.match(value)):
+            cond, params = _party_condition(value)
+            out.append((f"SELECT 1 FROM event_parties p WHERE p.role = ? AND {cond}", [role, *params]))
+    return out
 
 
 def _escape_like(value: str) -> str:
@@ -58,26 +77,32 @@ def _fts_query(text: str) -> str:
     return " ".join(f'"{w}"' for w in words) or '""'
 
 
-def where_sql(f: EventFilter) -> tuple[str, list]:
-    """The WHERE condition selecting `f`'s events, and its parameters."""
+def where_sql(f: EventFilter, parties: str = "exists", walk: bool = False) -> tuple[str, list]:
+    """The WHERE condition selecting `f`'s events, and its parameters. `parties`: how actor and
+    recipient conditions are written, `exists` (per event) or `in` (from the parties' indexes);
+    `walk`: keep the type, mode and status conditions off their index, so that a page in date
+    order walks the date index and stops when full. All select the same events."""
     clauses, params = ["1"], []
     for role, value in (("actor", f.actor), ("recipient", f.recipient)):
         if value:
-            sql, p = _party_match(role, value)
+            sql, p = _party_match(role, value, parties)
             clauses.append(sql)
             params += p
     for column, value, norm in (("e.type", f.type, str.upper), ("e.mode", f.mode, str.lower),
                                 ("e.status", f.status, str.lower)):
         if value:
             items = [norm(v.strip()) for v in value.split(",") if v.strip()]
-            clauses.append(f"{column} IN ({','.join('?' * len(items))})")
+            clauses.append(f"{'+' if walk else ''}{column} IN ({','.join('?' * len(items))})")
             params += items
-    if f.since:  # as precise as the bound: --until 2025-03 keeps all of March
-        clauses.append("substr(e.date, 1, ?) >= ?")
-        params += [len(f.since), f.since]
+    # As precise as the bound: --until 2025-03 keeps all of March. For ISO dates (digits and
+    # '-', all below '~') "date >= since" and "date < until + '~'" say exactly that, and an
+    # index on the date serves them.
+    if f.since:
+        clauses.append("e.date >= ?")
+        params.append(f.since)
     if f.until:
-        clauses.append("substr(e.date, 1, ?) <= ?")
-        params += [len(f.until), f.until]
+        clauses.append("e.date < ?")
+        params.append(f.until + "~")
     if f.place:
         if _CODE.match(f.place):
             clauses.append("e.place_country = ?")
