@@ -186,6 +186,29 @@ def _predict(gold: str, model, actors, save_pred, progress: bool, total: int) ->
     return predictions
 
 
+@main.command(name="eval-coref")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--topics", metavar="T1,T2", help="Only these topics (comma-separated).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable figures.")
+@click.option("--model", help=MODEL_HELP)
+def eval_coref(gold, topics, as_json, model):
+    """Score event merging on an ECB+ file in the gold format (event mentions with cluster ids).
+
+    Gold mentions get the features merging uses from eventwire's extraction and are clustered
+    within each topic with the merge criteria; MUC, B3, CEAF-e and CoNLL F1 are printed beside
+    two baselines (all singletons, one cluster per head lemma and topic). See docs/MERGING.md.
+    """
+    from eventwire.engine import Engine
+    from eventwire.evaluate.coref import evaluate_ecb, render
+
+    try:
+        engine = Engine(model=model).load()
+    except EventwireError as exc:
+        raise _fail(str(exc)) from None
+    wanted = {t.strip() for t in topics.split(",") if t.strip()} if topics else None
+    result = evaluate_ecb(gold, engine, topics=wanted)
+    click.echo(json.dumps(result, indent=2) if as_json else render(result))
+
 @main.group()
 def actors() -> None:
     """Look up and import actors (the knowledge base behind actor coding)."""
@@ -245,6 +268,16 @@ def _register_store_commands() -> None:
     from eventwire.cli_store import STORE_COMMANDS
 
     for command in STORE_COMMANDS:
+        main.add_command(command)
+    from eventwire.cli_serve import serve  # the web dashboard and REST API
+
+    main.add_command(serve)
+    from eventwire.cli_cluster import register as register_cluster  # shards of `ingest --cluster`
+
+    register_cluster(main)
+    from eventwire.cli_watch import WATCH_COMMANDS  # live monitoring: watch, alert, sources
+
+    for command in WATCH_COMMANDS:
         main.add_command(command)
 
 
