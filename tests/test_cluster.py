@@ -14,7 +14,6 @@ from click.testing import CliRunner
 pytest.importorskip("distributed")
 
 from eventwire.cli import main  # noqa: E402
-from eventwire.cli_cluster import merge_shards  # noqa: E402
 from eventwire.cluster import Manifest, open_shards  # noqa: E402
 from eventwire.cluster.shards import TABLES, read_shard, write_partition  # noqa: E402
 from eventwire.store import Store  # noqa: E402
@@ -130,7 +129,7 @@ def test_killed_worker_then_merge_equals_single_process(client, corpus, referenc
     articles = [r["doc_id"] for e in entries for r in read_shard(shards, e["files"]["articles"], ["doc_id"])]
     assert sorted(articles) == snapshot(reference)["ids"]
 
-    result = CliRunner().invoke(merge_shards, [str(shards), "--db", str(db), "--no-progress"])
+    result = CliRunner().invoke(main, ["merge", str(shards), "--db", str(db), "--no-progress"])
     assert result.exit_code == 0, result.output
     assert "12 stored, 0 already stored, 1 failure(s)" in result.output
     assert snapshot(db) == snapshot(reference)
@@ -141,7 +140,7 @@ def test_killed_worker_then_merge_equals_single_process(client, corpus, referenc
     assert shard_files(shards) == files
 
     # loading the same shards again stores nothing twice
-    result = CliRunner().invoke(merge_shards, [str(shards), "--db", str(db), "--no-progress"])
+    result = CliRunner().invoke(main, ["merge", str(shards), "--db", str(db), "--no-progress"])
     assert result.exit_code == 0, result.output
     assert "0 stored, 12 already stored" in result.output
     with Store(db) as store:

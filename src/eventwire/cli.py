@@ -10,14 +10,12 @@ import click
 
 from eventwire.cli_common import (
     ACTORS_HELP,
-    LEXICON_HELP,
     MODEL_HELP,
     PROGRESS_HELP,
     progress_enabled,
+    reading_options,
 )
 from eventwire.errors import EventwireError
-from eventwire.ingest import DEFAULT_MAX_CHARS
-from eventwire.ingest.sources import FORMATS
 from eventwire.models import Document, Failure
 
 
@@ -40,14 +38,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write JSON Lines here instead of stdout.")
 @click.option("--pretty", is_flag=True, help="Indented JSON for reading (one document after another).")
-@click.option("--published", metavar="YYYY-MM-DD", help="Publication date for inputs that carry none (anchors 'on Wednesday', 'last month').")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
-              help="Input format; 'auto' goes by file extension, then by content.")
-@click.option("--model", help=MODEL_HELP)
-@click.option("--actors", "actors", multiple=True, type=click.Path(exists=True, dir_okay=False), help=ACTORS_HELP)
-@click.option("--lexicon", "lexicon", multiple=True, type=click.Path(exists=True, dir_okay=False), help=LEXICON_HELP)
-@click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
-              help="Refuse documents longer than this many characters.")
+@reading_options
 @click.option("--failures", type=click.Path(dir_okay=False, writable=True),
               help="Also write one JSON line per failed document (origin, doc_id, reason) here.")
 @click.option("--dyads", is_flag=True, help="Write one event per actor-recipient pair (CAMEO-style dyads) "
@@ -272,10 +263,9 @@ def _register_store_commands() -> None:
     from eventwire.cli_serve import serve  # the web dashboard and REST API
 
     main.add_command(serve)
-    from eventwire.cli_cluster import register as register_cluster  # shards of `ingest --cluster`
-
-    register_cluster(main)
-    from eventwire.cli_watch import WATCH_COMMANDS  # live monitoring: watch, alert, sources
+    from eventwire.cli_watch import (
+        WATCH_COMMANDS,  # live monitoring: watch, alert, sources
+    )
 
     for command in WATCH_COMMANDS:
         main.add_command(command)

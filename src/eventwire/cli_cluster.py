@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from eventwire.cli_common import PROGRESS_HELP, progress_enabled
+from eventwire.cli_common import progress_enabled
 from eventwire.errors import EventwireError
 
 CLUSTER_HINT = "the cluster commands need Dask: pip install 'eventwire[cluster]'"
@@ -81,7 +81,7 @@ def cluster_ingest(paths, db, *, published, fmt, engine_options: dict, max_chars
     try:
         if local_cluster:
             local = start_local(local_cluster)
-        with Client(local if local is not None else cluster, timeout=60) as client:
+        with Client(local if local is not None else cluster, timeout=20) as client:
             counts = run(paths, shards, client, engine_options=engine_options, read_options=read_options,
                          partition_size=partition_size, ship=ship, on_skip=on_skip, on_partition=on_partition)
     except EventwireError as exc:
@@ -105,21 +105,11 @@ def cluster_ingest(paths, db, *, published, fmt, engine_options: dict, max_chars
         sys.exit(1)
 
 
-@click.command(name="merge")
-@click.argument("shards", type=click.Path(exists=True, file_okay=False))
-@click.option("--db", required=True, type=click.Path(dir_okay=False), envvar="EVENTWIRE_DB",
-              help="The store file (SQLite) to load into; created if missing. Also read from $EVENTWIRE_DB.")
-@click.option("--merge-events/--no-merge-events", "merge_events", default=True, show_default=True,
-              help="Afterwards, merge the new event mentions into merged events, as `ingest` does.")
-@click.option("--progress/--no-progress", default=None, help=PROGRESS_HELP)
-def merge_shards(shards, db, merge_events, progress):
-    """Load the Parquet SHARDS of `eventwire ingest --cluster` into the store --db.
-
-    Only partitions listed in the shards' manifest are read. Each document is stored once, as
-    by a single-machine `eventwire ingest` (loading the same shards again stores nothing);
-    failures are recorded (see `eventwire failures`).
-    Example: eventwire merge corpus.shards --db corpus.db
-    """
+def load_shards_into(shards: str, db: str, merge_events: bool, progress) -> None:
+    """`eventwire merge SHARDS`: load the Parquet SHARDS of `eventwire ingest --cluster` into the
+    store `db`. Only partitions listed in the shards' manifest are read. Each document is stored
+    once, as by a single-machine `eventwire ingest` (loading the same shards again stores
+    nothing); failures are recorded (see `eventwire failures`)."""
     from eventwire.cluster.load import load_shards
     from eventwire.store import Store, Writer
 
@@ -158,8 +148,3 @@ def parquet_opener(shards: str):
             raise click.ClickException(str(exc)) from None
 
     return open_
-
-
-def register(main: click.Group) -> None:
-    """Add the shard loader as `eventwire merge`, unless that name is taken (then `merge-shards`)."""
-    main.add_command(merge_shards, name="merge" if "merge" not in main.commands else "merge-shards")

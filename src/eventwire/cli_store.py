@@ -14,15 +14,11 @@ import click
 
 from eventwire.cli_cluster import cluster_ingest, cluster_options, wants_cluster
 from eventwire.cli_common import (
-    ACTORS_HELP,
-    LEXICON_HELP,
-    MODEL_HELP,
     PROGRESS_HELP,
     progress_enabled,
+    reading_options,
 )
 from eventwire.errors import EventwireError
-from eventwire.ingest import DEFAULT_MAX_CHARS
-from eventwire.ingest.sources import FORMATS as INPUT_FORMATS
 from eventwire.models import Failure
 
 DEFAULT_DB = "eventwire.db"
@@ -114,14 +110,7 @@ def _cell(value) -> str:
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Extract in this many worker processes (each loads the pipeline once); "
                    "this process alone writes to the store.")
-@click.option("--published", metavar="YYYY-MM-DD", help="Publication date for inputs that carry none.")
-@click.option("--format", "fmt", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True,
-              help="Input format; 'auto' goes by file extension, then by content.")
-@click.option("--model", help=MODEL_HELP)
-@click.option("--actors", "actors", multiple=True, type=click.Path(exists=True, dir_okay=False), help=ACTORS_HELP)
-@click.option("--lexicon", "lexicon", multiple=True, type=click.Path(exists=True, dir_okay=False), help=LEXICON_HELP)
-@click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
-              help="Refuse documents longer than this many characters.")
+@reading_options
 @click.option("--progress/--no-progress", default=None, help=PROGRESS_HELP)
 @click.option("--merge/--no-merge", "do_merge", default=True, show_default=True,
               help="Afterwards, merge the new event mentions into merged events (see `eventwire merge`).")
@@ -339,16 +328,27 @@ _MERGED_COLUMNS = ["date", "type", "actors", "recipients", "place_name", "trigge
 
 
 @click.command(name="merge")
+@click.argument("shards", required=False, type=click.Path(exists=True, file_okay=False))
 @_db_option
 @click.option("--rebuild", is_flag=True, help="Forget all merged events and merge every mention again.")
 @click.option("--show", "show", metavar="ID", help="Print this merged event with all its evidence (JSON) instead.")
 @click.option("--pretty", is_flag=True, help="Indented JSON (with --show).")
-def merge_command(db, rebuild, show, pretty):
-    """Merge event mentions that report the same real-world event, within and across articles.
+@click.option("--merge-events/--no-merge-events", "merge_events", default=True, show_default=True,
+              help="With SHARDS: afterwards merge the new event mentions, as `ingest` does.")
+@click.option("--progress/--no-progress", default=None, help=PROGRESS_HELP)
+def merge_command(shards, db, rebuild, show, pretty, merge_events, progress):
+    """Merge event mentions that report the same real-world event, within and across articles;
+    with SHARDS (the folder `eventwire ingest --cluster` wrote), first load them into the store.
 
     Only mentions not merged yet are added (`ingest` does this at its end); the criteria are in
-    docs/MERGING.md. Example: eventwire merge --rebuild; eventwire query --merged --actor UKR
+    docs/MERGING.md. Examples: eventwire merge --rebuild; eventwire merge corpus.shards --db
+    corpus.db; eventwire query --merged --actor UKR
     """
+    if shards:
+        from eventwire.cli_cluster import load_shards_into
+
+        load_shards_into(shards, db, merge_events, progress)
+        return
     if show:
         with _open(db) as store:
             found = store.merged_event(show)
