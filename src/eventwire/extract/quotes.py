@@ -111,23 +111,36 @@ class QuoteFinder:
             after += 1
         if after < len(doc) and sentences.number(after) not in sents and "\n" not in text[inside.end_char:doc[after].idx]:
             sents.add(sentences.number(after))
-        region = [doc[i] for n in sorted(sents) for i in range(*sentences.bounds[n])
-                  if not (inside.start <= i < inside.end)]
-        for tok in region:
-            if _is_speech_verb(tok):
-                sayer = _sayer(tok, inside)
-                if sayer is not None:
-                    candidates.append((_distance(tok, inside), tok, sayer))
+        verbs, accordings = _sentence_cues(doc, sentences)
+        for tok in (t for n in sorted(sents) for t in verbs.get(n, ()) if not (inside.start <= t.i < inside.end)):
+            sayer = _sayer(tok, inside)
+            if sayer is not None:
+                candidates.append((_distance(tok, inside), tok, sayer))
         if candidates:
             _d, verb, sayer = min(candidates, key=lambda c: c[0])
             return _speaker_span(sayer, mentions), verb.text
         # "according to X"
-        for tok in region:
-            if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-                obj = next((c for c in doc[tok.i + 1].children if c.dep_ == "pobj"), None)
-                if obj is not None:
-                    return _speaker_span(obj, mentions), "according to"
+        for tok in (t for n in sorted(sents) for t in accordings.get(n, ()) if not (inside.start <= t.i < inside.end)):
+            obj = next((c for c in doc[tok.i + 1].children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                return _speaker_span(obj, mentions), "according to"
         return None, None
+
+
+def _sentence_cues(doc: Doc, sentences: Sentences) -> tuple[dict[int, list[Token]], dict[int, list[Token]]]:
+    """Speech verbs and 'according to' by sentence, found once per document (a sentence full of
+    quotations would otherwise be scanned once for each of them)."""
+    cached = doc.user_data.get("ew_quote_cues")
+    if cached is None:
+        verbs: dict[int, list[Token]] = {}
+        accordings: dict[int, list[Token]] = {}
+        for tok in doc:
+            if _is_speech_verb(tok):
+                verbs.setdefault(sentences.number(tok.i), []).append(tok)
+            elif tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+                accordings.setdefault(sentences.number(tok.i), []).append(tok)
+        cached = doc.user_data["ew_quote_cues"] = (verbs, accordings)
+    return cached
 
 
 def _sayer(verb: Token, inside: Span) -> Optional[Token]:
