@@ -130,7 +130,7 @@ def _sniff(text: str) -> str:
     if head.startswith("{"):
         first = head.split("\n", 1)[0]
         try:
-            json.loads(first)
+            _loads(first)
             return "jsonl"
         except ValueError:
             return "json"
@@ -163,9 +163,18 @@ def _from_html(html: str, origin: str, published: Optional[str], max_chars: int)
     )
 
 
+def _loads(text: str) -> Any:
+    """`json.loads`, with hostile nesting (thousands of "[" deep) refused as invalid JSON
+    instead of escaping as a `RecursionError`."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
 def _read_json(text: str, origin: str, published: Optional[str], max_chars: int) -> Iterator[Item]:
     try:
-        data = json.loads(text)
+        data = _loads(text)
     except ValueError as exc:
         yield Failure(origin=origin, reason=f"invalid JSON: {exc}")
         return
@@ -176,12 +185,14 @@ def _read_json(text: str, origin: str, published: Optional[str], max_chars: int)
 
 
 def _read_jsonl(text: str, origin: str, published: Optional[str], max_chars: int) -> Iterator[Item]:
-    for n, line in enumerate(text.splitlines(), 1):
+    # records end at "\n" only: a string may hold U+2028 or other breaks str.splitlines() splits at
+    for n, line in enumerate(text.split("\n"), 1):
+        line = line.rstrip("\r")
         if not line.strip():
             continue
         where = f"{origin}:{n}"
         try:
-            record = json.loads(line)
+            record = _loads(line)
         except ValueError as exc:
             yield Failure(origin=where, reason=f"invalid JSON: {exc}")
             continue
