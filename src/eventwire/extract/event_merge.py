@@ -6,7 +6,7 @@ from spacy.tokens import Span
 
 from eventwire.extract.event_parties import party_country
 from eventwire.extract.event_syntax import is_purpose_clause
-from eventwire.extract.mentions import FINAL_PUNCT, EntityMention, EventMention
+from eventwire.extract.mentions import EntityMention, EventMention, Sentences
 
 # meetings, agreements and cooperation have two sides rather than a doer and a target: "Xi arrived
 # in Moscow" and "Xi was greeted on arrival" are one visit whichever side is named as the actor
@@ -84,8 +84,7 @@ def repeats(ev: EventMention, first: EventMention) -> bool:
 def _headline(trigger: Span) -> bool:
     """Whether the trigger stands in a headline: a sentence without final punctuation, which
     the text under it restates ("Kenya and Ethiopia agree to reopen talks")."""
-    words = [t for t in trigger.sent if not t.is_space]
-    return bool(words) and words[-1].text not in FINAL_PUNCT
+    return Sentences.of(trigger.doc).headline(trigger.start)
 
 
 def party_keys(parties) -> set[str]:

@@ -9,7 +9,7 @@ from typing import Optional
 from spacy.tokens import Doc, Token
 
 from eventwire.extract.event_syntax import (
-    clause_tokens, conjuncts_of, is_purpose_clause, phrase_tokens, slot_tokens, tree_distance,
+    clause_tokens, conjuncts_of, phrase_tokens, purpose_tokens, slot_tokens, tree_distance,
 )
 from eventwire.extract.mentions import EntityMention, EventMention, PlaceMention, Sentences
 from eventwire.knowledge.events import Frame
@@ -166,7 +166,7 @@ def clause_party(ctx, tok: Token, ev: EventMention) -> list:
         if c.dep_ in ("nsubj", "nsubjpass", "csubj"):
             own -= {t.i for t in c.subtree}
     # then the purpose the act serves: "blocked a road to show their disapproval of US policy"
-    purpose = {t.i for c in tok.children if c.dep_ == "advcl" and is_purpose_clause(c) for t in c.subtree} - own
+    purpose = purpose_tokens(tok, own)
     own |= purpose
     taken = [p for p in ev.actor] + ([ev.attributed_to] if ev.attributed_to is not None else [])
     for p in taken:

@@ -7,7 +7,7 @@ from typing import Optional
 from spacy.tokens import Token
 
 from eventwire.extract.event_syntax import (
-    clause_tokens, first_child, governing_verb, is_locative, is_purpose_clause,
+    clause_tokens, first_child, governing_verb, is_locative, purpose_tokens,
 )
 from eventwire.extract.mentions import EntityMention, EventMention, PlaceMention, QuantityMention, TimeMention
 from eventwire.extract.times import verb_tense
@@ -149,7 +149,7 @@ def event_date(ctx, tok: Token) -> tuple[Optional[TimeMention], str]:
 def event_location(ctx, tok: Token, ev: EventMention) -> Optional[PlaceMention]:
     own = clause_tokens(tok)
     # then where the act's purpose takes it: "send a guard to join the celebrations in Minsk"
-    purpose = {t.i for c in tok.children if c.dep_ == "advcl" and is_purpose_clause(c) for t in c.subtree} - own
+    purpose = purpose_tokens(tok, own)
     places = [p for p in ctx.place_at.values() if p.span.start in own | purpose and p.place.feature != "country"
               and is_locative(p.span.root)]
     if places:

@@ -154,3 +154,8 @@ def is_locative(root: Token) -> bool:
             return False
         root = prep.head  # "the town of Samarra": the town's own preposition
     return False
+
+
+def purpose_tokens(tok: Token, own: set[int]) -> set[int]:
+    """The tokens of the purpose clauses of `tok` ("launched … to disrupt …") outside `own`."""
+    return {t.i for c in tok.children if c.dep_ == "advcl" and is_purpose_clause(c) for t in c.subtree} - own

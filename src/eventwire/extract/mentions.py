@@ -95,12 +95,15 @@ class Sentences:
                 self.index[i] = n
         # sentences of running text before each sentence: a headline or a dateline line (no final
         # punctuation) does not count as one
+        self.final: list[bool] = []
+        for start, end in self.bounds:
+            words = [t for t in doc[start:end] if not t.is_space]
+            self.final.append(bool(words) and words[-1].text in FINAL_PUNCT)
         self.prose: list[int] = []
         count = 0
-        for start, end in self.bounds:
+        for final in self.final:
             self.prose.append(count)
-            words = [t for t in doc[start:end] if not t.is_space]
-            count += bool(words) and words[-1].text in FINAL_PUNCT
+            count += final
 
     @classmethod
     def of(cls, doc) -> "Sentences":
@@ -117,6 +120,10 @@ class Sentences:
 
     def span(self, i: int) -> tuple[int, int]:
         return self.bounds[self.index[i]]
+
+    def headline(self, i: int) -> bool:
+        """Whether token `i` stands in a sentence without final punctuation (a headline, a dateline)."""
+        return not self.final[self.index[i]]
 
     def distance(self, earlier: int, later: int) -> int:
         """How many sentences of running text lie from token `earlier` to token `later`."""
