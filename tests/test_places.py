@@ -49,3 +49,31 @@ def test_the_nationality_capital_is_that_countrys_capital(engine):
 def test_a_river_is_not_the_town_of_its_name(engine):
     doc = pub(engine, "Kenya and Ethiopia will share water from the Omo river, officials said in Nairobi.")
     assert "Omo" not in places(doc) and "Nairobi" in places(doc)
+
+
+def test_the_cached_gazetteer_file_answers_as_the_built_one(tmp_path, monkeypatch):
+    """Workers read places from a SQLite file (not a copy in each one's memory); it must give the
+    same candidates, in the same order, as the index it was written from, and a damaged file is
+    rebuilt rather than trusted."""
+    from eventwire.knowledge.actors import cached_actor_kb
+    from eventwire.knowledge.gazetteer import StoredIndex, build_gazetteer, load_gazetteer
+
+    kb = cached_actor_kb(())
+    built = build_gazetteer(kb, 15000)
+    monkeypatch.setenv("EVENTWIRE_CACHE_DIR", str(tmp_path))
+    (tmp_path / "gazetteer-0123456789abcdef.pickle").write_bytes(b"old format")
+    stored = load_gazetteer(kb, 15000)
+    assert isinstance(stored._index, StoredIndex)
+    assert not list(tmp_path.glob("*.pickle"))
+    for name in ("Georgia", "Paris", "Donetsk", "Kyiv", "São Paulo", "Ivory Coast", "the Gulf", "Nowhereville"):
+        assert stored.candidates(name) == built.candidates(name), name
+        assert (name in stored) == (name in built)
+    assert stored.resolve("Paris").place.country == "FRA"
+    sample = list(built._index.items())[::997]
+    assert all(stored._index.get(k, []) == v for k, v in sample)
+
+    (path,) = tmp_path.glob("gazetteer-*.sqlite")
+    path.write_bytes(b"not a database" * 100)
+    again = load_gazetteer(kb, 15000)
+    assert again.candidates("Paris") == built.candidates("Paris")
+    assert path.read_bytes()[:16] == b"SQLite format 3\x00"

