@@ -44,7 +44,8 @@ def main() -> None:
 @click.option("--dyads", is_flag=True, help="Write one event per actor-recipient pair (CAMEO-style dyads) "
               "instead of events with lists of parties.")
 @click.option("--progress/--no-progress", default=None, help=PROGRESS_HELP)
-def extract(paths, output, pretty, published, fmt, model, actors, lexicon, max_chars, failures, dyads, progress):
+def extract(paths, output, pretty, published, fmt, model, actors, lexicon, max_chars, time_limit, failures, dyads,
+            progress):
     """Extract entities, actors, places, times, quantities, quotes and events from PATHS.
 
     PATHS are files, directories (read recursively: .txt, .md, .html, .htm, .jsonl, .json) or '-'
@@ -62,7 +63,7 @@ def extract(paths, output, pretty, published, fmt, model, actors, lexicon, max_c
         if warning:
             raise click.BadParameter(warning, param_hint="--published")
         published = value
-    engine = Engine(model=model, actors=actors, max_chars=max_chars, lexicon=lexicon)
+    engine = Engine(model=model, actors=actors, max_chars=max_chars, lexicon=lexicon, time_limit=time_limit)
     try:
         engine.load()  # up front, so that a missing model is one clear error
     except EventwireError as exc:

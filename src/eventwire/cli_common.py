@@ -6,6 +6,7 @@ from typing import Callable, Optional
 
 import click
 
+from eventwire.engine import DEFAULT_TIME_LIMIT
 from eventwire.ingest import DEFAULT_MAX_CHARS
 from eventwire.ingest.sources import FORMATS
 
@@ -34,6 +35,10 @@ def reading_options(command: Callable) -> Callable:
                      help=LEXICON_HELP),
         click.option("--max-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_CHARS, show_default=True,
                      help="Refuse documents longer than this many characters."),
+        click.option("--time-limit", type=click.FloatRange(min=0), default=DEFAULT_TIME_LIMIT, show_default=True,
+                     metavar="SECONDS",
+                     help="Record a document as failed ('time limit exceeded') when processing it takes "
+                          "longer than this; 0 for no limit."),
     ]
     for option in reversed(options):
         command = option(command)

@@ -115,7 +115,8 @@ def _cell(value) -> str:
 @click.option("--merge/--no-merge", "do_merge", default=True, show_default=True,
               help="Afterwards, merge the new event mentions into merged events (see `eventwire merge`).")
 @cluster_options
-def ingest(paths, db, jobs, published, fmt, model, actors, lexicon, max_chars, progress, do_merge, **cluster_kw):
+def ingest(paths, db, jobs, published, fmt, model, actors, lexicon, max_chars, time_limit, progress, do_merge,
+           **cluster_kw):
     """Extract PATHS into the corpus store (created if missing).
 
     PATHS are read as by `eventwire extract` (files, directories, '-'). A document whose id is
@@ -134,10 +135,11 @@ def ingest(paths, db, jobs, published, fmt, model, actors, lexicon, max_chars, p
         if warning:
             raise click.BadParameter(warning, param_hint="--published")
         published = value
+    options = {"model": model, "actors": actors, "lexicon": lexicon, "max_chars": max_chars,
+               "time_limit": time_limit}
     if wants_cluster(cluster_kw):  # on Dask workers, into Parquet shards: see docs/CLUSTER.md
         return cluster_ingest(paths, db, published=published, fmt=fmt, max_chars=max_chars, progress=progress,
-                              engine_options={"model": model, "actors": actors, "lexicon": lexicon,
-                                              "max_chars": max_chars}, **cluster_kw)
+                              engine_options=options, **cluster_kw)
     store = _open(db, create=True)
     bar = None
     if progress_enabled(progress):
@@ -156,7 +158,6 @@ def ingest(paths, db, jobs, published, fmt, model, actors, lexicon, max_chars, p
             bar.update(1)
             bar.set_postfix(tally, refresh=False)
 
-    options = {"model": model, "actors": actors, "lexicon": lexicon, "max_chars": max_chars}
     try:
         items = read_inputs(paths, fmt=fmt, published=published, max_chars=max_chars)
         counts = run_ingest(items, Writer(store.conn), engine_options=options, jobs=jobs, on_result=on_result)

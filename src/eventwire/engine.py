@@ -14,12 +14,19 @@ from typing import Optional
 from eventwire.errors import InputError
 from eventwire.ingest import DEFAULT_MAX_CHARS, read_text_document
 from eventwire.models import Document, Failure, RawDocument
+from eventwire.timelimit import TimeLimitExceeded, time_limit
+
+# Seconds one document may take. A news article takes well under a second; the longest document
+# allowed by default (1,000,000 characters) about a minute on one core.
+DEFAULT_TIME_LIMIT = 300.0
 
 
 class Engine:
     """Extraction with one spaCy pipeline. `model`: an installed spaCy package name;
     `actors`: extra actor files (our JSONL or PETRARCH .txt); `lexicon`: extra event-trigger
-    files (the format of data/events/lexicon.jsonl)."""
+    files (the format of data/events/lexicon.jsonl); `time_limit`: seconds a document may take
+    before it is recorded as a failure (0: no limit; only enforced in a process's main thread,
+    see `eventwire.timelimit`)."""
 
     def __init__(
         self,
@@ -28,6 +35,7 @@ class Engine:
         max_chars: int = DEFAULT_MAX_CHARS,
         batch_size: int = 16,
         lexicon: Sequence[str] = (),
+        time_limit: float = DEFAULT_TIME_LIMIT,
     ):
         from eventwire.nlp.pipeline import DEFAULT_MODEL
 
@@ -36,6 +44,7 @@ class Engine:
         self.lexicon = tuple(str(x) for x in lexicon)
         self.max_chars = max_chars
         self.batch_size = batch_size
+        self.time_limit = time_limit
 
     def load(self) -> "Engine":
         """Load the pipeline now (it is otherwise loaded on first use); raises `ModelError`."""
@@ -80,12 +89,19 @@ class Engine:
             raws = [x for x in chunk if isinstance(x, RawDocument)]
             results: dict[int, Document | Failure] = {}
             try:
-                for raw, doc in zip(raws, self.nlp.pipe(self._docs(raws)), strict=True):
-                    results[id(raw)] = self._assemble(doc, raw)
+                with time_limit(self._batch_limit(raws)):
+                    for raw, doc in zip(raws, self.nlp.pipe(self._docs(raws)), strict=True):
+                        results[id(raw)] = self._assemble(doc, raw)
+            except TimeLimitExceeded:  # the documents not done yet, one by one, each with its limit
+                results.update({id(raw): self._one(raw) for raw in raws if id(raw) not in results})
             except Exception:  # retry one by one so one bad document does not sink its batch
                 results = {id(raw): self._one(raw) for raw in raws}
             for x in chunk:
                 yield results[id(x)] if isinstance(x, RawDocument) else x
+
+    def _batch_limit(self, raws: list[RawDocument]) -> float:
+        """A batch may take one document's limit, plus as much again per million characters."""
+        return self.time_limit * (1 + sum(len(r.text) for r in raws) // 1_000_000)
 
     def _docs(self, raws: list[RawDocument]):
         for raw in raws:
@@ -95,11 +111,17 @@ class Engine:
 
     def _one(self, raw: RawDocument) -> Document | Failure:
         try:
-            doc = self.nlp(next(self._docs([raw])))
-            return self._assemble(doc, raw)
+            with time_limit(self.time_limit):
+                doc = self.nlp(next(self._docs([raw])))
+                return self._assemble(doc, raw)
+        except TimeLimitExceeded:
+            return self._failure(raw, f"time limit exceeded: processing took longer than {self.time_limit:g} s")
         except Exception as exc:  # a bug or an input no rule expected: record it and go on
-            return Failure(origin=raw.origin or raw.doc_id, doc_id=raw.doc_id,
-                           reason=f"processing failed: {type(exc).__name__}: {exc}")
+            return self._failure(raw, f"processing failed: {type(exc).__name__}: {exc}")
+
+    @staticmethod
+    def _failure(raw: RawDocument, reason: str) -> Failure:
+        return Failure(origin=raw.origin or raw.doc_id, doc_id=raw.doc_id, reason=reason)
 
     @staticmethod
     def _assemble(doc, raw: RawDocument) -> Document:
