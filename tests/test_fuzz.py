@@ -77,7 +77,25 @@ def test_5000_nested_divs(engine, tmp_path):
     start = time.monotonic()
     results = run(engine, tmp_path, "nested.html", html.encode())
     assert time.monotonic() - start < 10
-    assert len(results) == 1  # processed, or refused with a reason (today: no article text found)
+    f = only_failure(results)  # deeper than any HTML parser here reads: refused, saying why
+    assert "nested more than 2,048 elements deep" in f.reason and "nested.html" in f.message()
+
+
+def test_html_nested_1000_deep_is_read(engine, tmp_path):
+    """libxml2 stops at 256 levels by default; a page nested deeper still gives its article."""
+    html = "<html><body>" + "<div>" * 1000 + f"<p>{ENGLISH} {ENGLISH}</p>" + "</div>" * 1000 + "</body></html>"
+    (doc,) = run(engine, tmp_path, "deep.html", html.encode())
+    assert isinstance(doc, Document) and ENGLISH[:40] in doc.text
+
+
+def test_a_failure_message_is_one_line_whatever_the_id(tmp_path):
+    from eventwire.ingest import read_inputs
+
+    path = tmp_path / "ids.jsonl"
+    path.write_text(json.dumps({"doc_id": "two\nlines\u2028and\rmore", "text": ""}) + "\n", encoding="utf-8")
+    (f,) = list(read_inputs([str(path)]))
+    assert isinstance(f, Failure) and "\n" not in f.message() and "\r" not in f.message()
+    assert "\u2028" not in f.message() and "two\\nlines" in f.message()
 
 
 def test_unclosed_tags(engine, tmp_path):

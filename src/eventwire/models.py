@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -253,8 +254,13 @@ class Failure(Record):
     doc_id: Optional[str] = None
 
     def message(self) -> str:
+        """One line naming the document and the reason (line breaks and other control characters
+        in a name or reason are written as escapes)."""
         name = self.origin if not self.doc_id or self.doc_id in self.origin else f"{self.origin} ({self.doc_id})"
-        return f"{name}: {self.reason}"
+        return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), f"{name}: {self.reason}")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 __all__ = [

@@ -22,17 +22,17 @@ class Page:
 
 def extract_main_text(html: str) -> Page:
     """The article in an HTML page; raises `InputError` when no article text can be found."""
-    import trafilatura
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            result = trafilatura.bare_extraction(
-                html, with_metadata=True, include_comments=False, include_tables=False
-            )
-        except Exception as exc:  # trafilatura raises assorted lxml errors on hostile markup
-            raise InputError(f"HTML could not be parsed ({type(exc).__name__}: {exc})") from None
-    words = len((result.text or "").split()) if result is not None else 0
+    result = _bare_extraction(html)
+    words = _words(result)
+    if words < MIN_WORDS:
+        # The default parser stops 256 elements deep; a page nested deeper (generated markup,
+        # or hostile) is parsed again with the limit raised as far as libxml2 goes (2,048).
+        tree, too_deep = _parse_deep(html)
+        if tree is not None and _words(deeper := _bare_extraction(tree)) >= MIN_WORDS:
+            result, words = deeper, _words(deeper)
+        elif too_deep:
+            raise InputError("no article text found in the HTML: it is nested more than 2,048 elements "
+                             "deep, and what lies deeper is not read")
     if words < MIN_WORDS:
         raise InputError(f"no article text found in the HTML ({words} words of main text)")
     return Page(
@@ -42,3 +42,35 @@ def extract_main_text(html: str) -> Page:
         source=result.sitename or result.hostname or None,
         url=result.url or None,
     )
+
+
+def _bare_extraction(html):
+    import trafilatura
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return trafilatura.bare_extraction(
+                html, with_metadata=True, include_comments=False, include_tables=False
+            )
+        except Exception as exc:  # trafilatura raises assorted lxml errors on hostile markup
+            raise InputError(f"HTML could not be parsed ({type(exc).__name__}: {exc})") from None
+
+
+def _words(result) -> int:
+    return len((result.text or "").split()) if result is not None else 0
+
+
+def _parse_deep(html: str):
+    """(tree or None, whether the page is deeper than even this parser reads)."""
+    import lxml.etree
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(huge_tree=True, collect_ids=False, default_doctype=False,
+                                  remove_comments=True, remove_pis=True)
+    try:
+        tree = lxml.html.fromstring(html, parser=parser)
+    except (lxml.etree.LxmlError, ValueError):
+        return None, False
+    too_deep = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+    return tree, too_deep
