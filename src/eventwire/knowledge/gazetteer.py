@@ -15,6 +15,8 @@ import json
 import math
 import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import re
 from collections import Counter, defaultdict
@@ -333,31 +335,65 @@ _FORMAT = 4  # bump when GazPlace or the stored index change shape
 
 
 def load_gazetteer(kb: ActorKB, min_city_population: int = 15000) -> Gazetteer:
-    """The gazetteer from its SQLite cache when one matches the data files; else built, cached
-    and opened from the cache (or, when caching is off or the cache cannot be written, kept in
-    memory)."""
+    """The gazetteer from its SQLite cache when one matches the data files. A missing cache is
+    written first by a child process (building takes ~10 s and ~300 MB that Python would not give
+    back, so this process, often a long-lived worker, stays small), one process at a time. When
+    caching is off or the cache cannot be written, the gazetteer is built and kept in memory."""
     path = _cache_file(min_city_population)
-    if path is not None and path.is_file():
-        try:
-            index = StoredIndex(path)
-            index.get("london", [])  # a damaged or foreign file fails here: rebuild it
-            return Gazetteer(index)
-        except sqlite3.Error:
-            pass
-    gaz = build_gazetteer(kb, min_city_population)
     if path is None:
-        return gaz
+        return build_gazetteer(kb, min_city_population)
+    opened = _open_cache(path)
+    if opened is None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with _build_lock(path):
+                if _open_cache(path) is None:  # not written meanwhile by another process
+                    subprocess.run([sys.executable, "-m", "eventwire.knowledge.gazetteer", str(path),
+                                    str(min_city_population)], check=True, capture_output=True)
+        except (OSError, subprocess.CalledProcessError):
+            pass  # a read-only home, or no child could run: work from memory
+        opened = _open_cache(path)
+    return Gazetteer(opened) if opened is not None else build_gazetteer(kb, min_city_population)
+
+
+def _open_cache(path: Path) -> Optional[StoredIndex]:
+    if not path.is_file():
+        return None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.unlink(missing_ok=True)
-        StoredIndex.write(gaz._index, tmp)
-        os.replace(tmp, path)  # whole or not at all: readers never see a half-written file
-        for stale in path.parent.glob("gazetteer-*.pickle"):  # the format before this one
-            stale.unlink(missing_ok=True)
-        return Gazetteer(StoredIndex(path))
-    except (OSError, sqlite3.Error):
-        return gaz  # a read-only home: work from memory
+        index = StoredIndex(path)
+        index.get("london", [])  # a damaged or foreign file fails here: it is written again
+        return index
+    except sqlite3.Error:
+        return None
+
+
+@contextlib.contextmanager
+def _build_lock(path: Path):
+    """Held while one process writes the cache: workers starting together wait for the first."""
+    with open(path.with_suffix(".lock"), "w") as fh:
+        try:
+            import fcntl
+        except ImportError:  # no advisory locks here: each process may write its own copy
+            yield
+            return
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def write_cache(path: Path, min_city_population: int) -> None:
+    """Build the package gazetteer and write it to `path` (whole, or not at all)."""
+    from eventwire.knowledge.actors import cached_actor_kb
+
+    gaz = build_gazetteer(cached_actor_kb(()), min_city_population)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    StoredIndex.write(gaz._index, tmp)
+    os.replace(tmp, path)  # readers never see a half-written file
+    for stale in path.parent.glob("gazetteer-*.pickle"):  # the format before this one
+        stale.unlink(missing_ok=True)
 
 
 @functools.lru_cache(maxsize=4)
@@ -366,3 +402,7 @@ def cached_gazetteer(min_city_population: int = 15000) -> Gazetteer:
     from eventwire.knowledge.actors import cached_actor_kb
 
     return load_gazetteer(cached_actor_kb(()), min_city_population)
+
+
+if __name__ == "__main__":  # python -m eventwire.knowledge.gazetteer CACHE_FILE MIN_CITY_POPULATION
+    write_cache(Path(sys.argv[1]), int(sys.argv[2]))
