@@ -239,3 +239,12 @@ def test_a_store_of_another_kind_is_refused(tmp_path):
         conn.execute("CREATE TABLE things (x)")
     with pytest.raises(StoreError, match="not an eventwire store"):
         Store(path)
+
+
+def test_a_nul_in_a_filter_is_refused_not_read_as_no_filter():
+    """SQLite reads a LIKE pattern only up to a NUL: such a filter would select every event."""
+    from eventwire.store import EventFilter
+
+    for field in ("actor", "recipient", "place", "text", "type"):
+        with pytest.raises(ValueError, match=f"the {field} filter contains a NUL"):
+            EventFilter(**{field: "KEN\x00' OR 1=1"})

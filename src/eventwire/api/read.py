@@ -18,24 +18,33 @@ from eventwire.store import EventFilter, EventHit, MergedEvent
 router = APIRouter(responses=ERROR_RESPONSES)
 
 Ctx = Annotated[ApiContext, Depends(context)]
-_Text = Annotated[Optional[str], Query(max_length=200)]
+# No NUL in a text parameter: SQLite stops reading a LIKE pattern at a NUL, so a filter such as
+# 'x\0y' would select like 'x' (and '\0' alone like no filter at all).
+NO_NUL = r"^[^\x00]*$"
+
+
+def text_query(description: Optional[str] = None, **limits: Any) -> Any:
+    """A text query parameter: at most 200 characters (unless `limits` say otherwise), no NUL."""
+    return Query(pattern=NO_NUL, description=description, **{"max_length": 200, **limits})
+
+
+_Text = Annotated[Optional[str], text_query()]
 
 
 def event_filter(
-    actor: Annotated[Optional[str], Query(max_length=200, description="Country or sector code (KEN, GOV), "
-                                          "both (KEN-GOV), or part of a name.")] = None,
-    recipient: Annotated[Optional[str], Query(max_length=200, description="As for actor.")] = None,
-    type: Annotated[Optional[str], Query(max_length=200, description="PLOVER types, comma-separated.")] = None,
-    mode: Annotated[Optional[str], Query(max_length=200, description="PLOVER modes, comma-separated.")] = None,
-    status: Annotated[Optional[str], Query(max_length=200, description="occurred, ongoing, future, "
-                                           "historical, hypothetical, negated; comma-separated.")] = None,
+    actor: Annotated[Optional[str], text_query("Country or sector code (KEN, GOV), both (KEN-GOV), or part of "
+                                               "a name.")] = None,
+    recipient: Annotated[Optional[str], text_query("As for actor.")] = None,
+    type: Annotated[Optional[str], text_query("PLOVER types, comma-separated.")] = None,
+    mode: Annotated[Optional[str], text_query("PLOVER modes, comma-separated.")] = None,
+    status: Annotated[Optional[str], text_query("occurred, ongoing, future, historical, hypothetical, negated; "
+                                                "comma-separated.")] = None,
     since: Annotated[Optional[str], Query(pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD, "
                                           "inclusive.")] = None,
     until: Annotated[Optional[str], Query(pattern=DATE_PATTERN, description="As for since.")] = None,
-    place: Annotated[Optional[str], Query(max_length=200, description="Country code or part of a place "
-                                          "name.")] = None,
-    text: Annotated[Optional[str], Query(max_length=200, description="Words that must all occur in the "
-                                         "article (full-text search).")] = None,
+    place: Annotated[Optional[str], text_query("Country code or part of a place name.")] = None,
+    text: Annotated[Optional[str], text_query("Words that must all occur in the article (full-text "
+                                              "search).")] = None,
 ) -> EventFilter:
     def clean(value: Optional[str]) -> Optional[str]:
         return value.strip() or None if value is not None else None
@@ -257,8 +266,8 @@ def places(ctx: Ctx, where: Filter) -> dict[str, Any]:
 
 
 @router.get("/search", response_model=SearchResult, summary="Full-text search over articles and their events")
-def search(ctx: Ctx, q: Annotated[str, Query(min_length=1, max_length=200, description="Words that must all "
-                                             "occur in the article's title, text or quotes.")],
+def search(ctx: Ctx, q: Annotated[str, text_query("Words that must all occur in the article's title, text or "
+                                                  "quotes.", min_length=1)],
            limit: Limit = 20) -> dict[str, Any]:
     where = EventFilter(text=q)
     with ctx.store() as store:

@@ -36,6 +36,12 @@ class EventFilter(Record):
     place: Optional[str] = None
     text: Optional[str] = None
 
+    def __post_init__(self):
+        # SQLite reads a LIKE pattern only up to a NUL: 'x\0y' would select like 'x', '\0' all.
+        for name, value in self.__dict__.items():
+            if isinstance(value, str) and "\x00" in value:
+                raise ValueError(f"the {name} filter contains a NUL character")
+
 
 def _party_condition(value: str) -> tuple[str, list]:
     both = _COUNTRY_SECTOR.match(value)
