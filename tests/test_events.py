@@ -176,3 +176,22 @@ def test_headline_is_a_sentence_and_a_mention_of_the_report(engine):
     e = evs[0]
     assert e.trigger.text == "agreed" and [m.text for m in e.mentions] == ["agree"]
     assert e.date.value == "2025-05-05" and not e.recipient  # not "LIMA": the dateline starts the report
+
+
+def test_what_is_demanded_or_promised_is_not_an_event_of_its_own(engine):
+    """'demanded that Uganda withdraw': the withdrawal has not happened; it is the content of
+    the REQUEST, not a RETREAT. A promise's content is future, a demand's hypothetical."""
+    evs = events(engine, "Kenya demanded on Monday that Uganda withdraw its troops from the border.")
+    assert [(e.type, codes(e.actor), codes(e.recipient)) for e in evs] == [("REQUEST", ["KEN"], ["UGA"])]
+    evs = events(engine, "Thousands of students marched in Nairobi on Monday to demand reforms from the Kenyan government.")
+    assert [e.type for e in evs] == ["PROTEST"]
+    evs = events(engine, "Ethiopia promised on Monday to withdraw its troops from Somalia.")
+    assert [(e.trigger.text, e.type, codes(e.actor)) for e in evs] == [("promised", "AGREE", ["ETH"])]
+
+
+def test_a_capitalised_plural_group_at_the_start_is_a_party(engine):
+    """The tagger reads a sentence-initial 'Rebels' as a name; it is still the group 'rebel'."""
+    e = find(events(engine, "Rebels in Mali attacked the airport on Monday."), "attacked")
+    assert e.type == "ASSAULT" and codes(e.actor) == ["MLI"]
+    e = find(events(engine, "Rebels in Mali threatened on Monday to attack the airport in Gao."), "threatened")
+    assert e.type == "THREATEN" and codes(e.actor) == ["MLI"] and e.status == "occurred"

@@ -203,11 +203,15 @@ class ActorResolver:
                 and head.doc[i].head.i <= head.i and not head.doc[i].ent_type_ in ("GPE", "NORP", "PERSON"):
             left.insert(0, head.doc[i])
             i -= 1
+        heads = [head.lemma_.lower()]
+        if head.tag_ in ("NNP", "NNPS"):  # "Rebels in Mali …": a capitalised plural the tagger took for a name
+            heads += _singulars(head.lower_)
         for k in range(len(left)):
             words = left[k:]
+            before = " ".join(t.text.lower() for t in words[:-1]) + (" " if len(words) > 1 else "")
             for phrase in (
                 " ".join(t.lemma_.lower() for t in words),
-                " ".join(t.text.lower() for t in words[:-1]) + (" " if len(words) > 1 else "") + head.lemma_.lower(),
+                *(before + h for h in heads),
                 " ".join(t.lower_ for t in words),
             ):
                 role = self.kb.role_noun(phrase)
@@ -715,3 +719,12 @@ def _inside_quotes(tok: Token) -> bool:
 
 def _title(phrase: str) -> str:
     return " ".join(w if w in ("of", "for", "and") else w[:1].upper() + w[1:] for w in phrase.split())
+
+
+def _singulars(word: str) -> list[str]:
+    """Singular forms a plural noun may have ("militias", "rebels", "authorities")."""
+    if word.endswith("ies") and len(word) > 4:
+        return [word[:-3] + "y"]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return [word[:-1], *([word[:-2]] if word.endswith("es") else [])]
+    return []

@@ -13,10 +13,19 @@ from eventwire.extract.mentions import EntityMention, EventMention, Sentences
 TWO_SIDED = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 
 
+# Events whose complement is what they are about: "demanded that its partners refuse to
+# recognise…", "threatened to storm…", "agreed to resign", "refused to withdraw".
+CONTENT_TYPES = frozenset({"REQUEST", "THREATEN", "AGREE", "REJECT"})
+
+
 def fold_results(events: list[EventMention]) -> list[EventMention]:
     """'barred his plane from their airspace, forcing a detour': a participle clause after an
     event, with no subject of its own, tells that event's result; 'sent a guard to take part in
-    the parade': a purpose clause coded like its event restates it. Both are mentions of it."""
+    the parade': a purpose clause coded like its event restates it. Both are mentions of it.
+
+    An action that has not happened and is only the content of a demand, threat, promise or
+    refusal is part of that event, not one of its own (PLOVER codes "demanded that X withdraw"
+    as one REQUEST); so is what protesters demand ("marched to demand reforms" is a PROTEST)."""
     by_trigger = {ev.trigger.root.i: ev for ev in events}
     kept = []
     for ev in events:
@@ -26,6 +35,12 @@ def fold_results(events: list[EventMention]) -> list[EventMention]:
             c.dep_ in ("nsubj", "nsubjpass", "mark") for c in t.children)
         # "sent a guard to participate in the ceremony": the purpose, coded alike, is the same event
         purpose = t.dep_ == "advcl" and is_purpose_clause(t) and head is not None and head.frame.type == ev.frame.type
+        content = head is not None and (
+            (t.dep_ in ("xcomp", "ccomp") and head.frame.type in CONTENT_TYPES and ev.status != "occurred")
+            or (t.dep_ == "advcl" and is_purpose_clause(t) and head.frame.type == "PROTEST"
+                and ev.frame.type == "REQUEST"))
+        if content and head is not ev:
+            continue
         if head is not None and head is not ev and (result or purpose):
             head.mentions.append(ev.trigger)
             continue

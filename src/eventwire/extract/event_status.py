@@ -47,6 +47,14 @@ INTENT_ADJECTIVES = frozenset("willing ready prepared determined eager poised se
 HISTORICAL_YEARS = 1
 
 
+# A verb's complement that has not happened (yet): what someone means to do ("agreed to resign",
+# "threatened to attack") is future; what someone wants another to do ("demanded that Uganda
+# withdraw", "urged Kenya to reopen") is hypothetical.
+INTENDING = frozenset("agree promise vow pledge offer plan intend decide threaten want seek aim hope prepare "
+                      "propose".split())
+DEMANDING = frozenset("demand urge ask call request order tell insist press appeal".split())
+
+
 def event_status(tok: Token, frame: Frame, ctx) -> str:
     verb = tok if frame.pos == "VERB" else governing_verb(tok)
     if any(c.dep_ == "neg" for c in tok.children) or (verb is not None and any(c.dep_ == "neg" for c in verb.children)):
@@ -67,6 +75,13 @@ def event_status(tok: Token, frame: Frame, ctx) -> str:
             return "hypothetical"
         if node.dep_ == "xcomp" and node.head.lemma_.lower() in INTENT_ADJECTIVES:
             return "future"  # "is willing to send", "ready to contribute"
+        if node.tag_ == "VB" and (node.dep_ in ("xcomp", "ccomp") or (  # "threatened on Monday to attack"
+                node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children))):
+            head = node.head.lemma_.lower()
+            if head in INTENDING:
+                return "future"
+            if head in DEMANDING:
+                return "hypothetical"
         tense = verb_tense(node)
         if tense == "future":
             return "future"
