@@ -195,3 +195,13 @@ def test_a_capitalised_plural_group_at_the_start_is_a_party(engine):
     assert e.type == "ASSAULT" and codes(e.actor) == ["MLI"]
     e = find(events(engine, "Rebels in Mali threatened on Monday to attack the airport in Gao."), "threatened")
     assert e.type == "THREATEN" and codes(e.actor) == ["MLI"] and e.status == "occurred"
+
+
+def test_a_refused_offer_of_talks_is_one_rejection_and_a_ban_holds_its_content(engine):
+    evs = events(engine, "Kenya rejected an offer from Somalia for direct talks between the two governments.")
+    assert [(e.type, codes(e.actor)) for e in evs] == [("REJECT", ["KEN"])]
+    evs = events(engine, "The Ugandan government banned opposition candidates from participating in the elections.")
+    assert [e.type for e in evs] == ["COERCE"]
+    # a conjoined clause is an event of its own, not the content of the first
+    evs = events(engine, "Ethiopia rejected the plan on Monday, and Kenyan troops attacked the town of Mandera.")
+    assert sorted(e.type for e in evs) == ["ASSAULT", "REJECT"]

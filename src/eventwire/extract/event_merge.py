@@ -18,6 +18,38 @@ TWO_SIDED = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 CONTENT_TYPES = frozenset({"REQUEST", "THREATEN", "AGREE", "REJECT"})
 
 
+# The links by which an event is embedded in another's complement, object or condition ("agreed
+# to US mediation in the talks", "rejected an offer of direct talks", "banned candidates from
+# taking part in the elections"); a conjunct ("and will send") is a parallel event, not content.
+EMBEDDING = frozenset("xcomp ccomp dobj pobj prep acl pcomp compound amod nmod attr advcl".split())
+
+# Events that are prospects until they happen: meetings, agreements, support, cooperation, aid,
+# withdrawals and concessions named as what is offered, refused, demanded or prevented.
+PROSPECTIVE = frozenset({"CONSULT", "AGREE", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"})
+
+# Events whose object or complement can be such a prospect: the content types, and bans and
+# suspensions ("suspended the aid programme", "banned them from participating").
+PROSPECT_HOLDERS = CONTENT_TYPES | {"COERCE", "SANCTION"}
+
+
+def _prospect_of(ev: EventMention, by_trigger: dict[int, EventMention]) -> bool:
+    """Whether `ev` is only what another event is about: found under that event's trigger by
+    embedding links, with no subject (no clause that asserts it) in between, and either not
+    happened or a prospective kind of event."""
+    t = node = ev.trigger.root
+    for _ in range(6):
+        if node is not t and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+            return False
+        if node.head is node or node.dep_ not in EMBEDDING:
+            return False
+        node = node.head
+        holder = by_trigger.get(node.i)
+        if holder is not None and holder is not ev:
+            return holder.frame.type in PROSPECT_HOLDERS and (
+                ev.status != "occurred" or ev.frame.type in PROSPECTIVE)
+    return False
+
+
 def fold_results(events: list[EventMention]) -> list[EventMention]:
     """'barred his plane from their airspace, forcing a detour': a participle clause after an
     event, with no subject of its own, tells that event's result; 'sent a guard to take part in
@@ -25,7 +57,9 @@ def fold_results(events: list[EventMention]) -> list[EventMention]:
 
     An action that has not happened and is only the content of a demand, threat, promise or
     refusal is part of that event, not one of its own (PLOVER codes "demanded that X withdraw"
-    as one REQUEST); so is what protesters demand ("marched to demand reforms" is a PROTEST)."""
+    as one REQUEST); so are the talks an offer is of, when the offer is refused, and the election
+    a ban keeps candidates from (`_prospect_of`); and what protesters demand ("marched to demand
+    reforms" is a PROTEST)."""
     by_trigger = {ev.trigger.root.i: ev for ev in events}
     kept = []
     for ev in events:
@@ -35,11 +69,9 @@ def fold_results(events: list[EventMention]) -> list[EventMention]:
             c.dep_ in ("nsubj", "nsubjpass", "mark") for c in t.children)
         # "sent a guard to participate in the ceremony": the purpose, coded alike, is the same event
         purpose = t.dep_ == "advcl" and is_purpose_clause(t) and head is not None and head.frame.type == ev.frame.type
-        content = head is not None and (
-            (t.dep_ in ("xcomp", "ccomp") and head.frame.type in CONTENT_TYPES and ev.status != "occurred")
-            or (t.dep_ == "advcl" and is_purpose_clause(t) and head.frame.type == "PROTEST"
-                and ev.frame.type == "REQUEST"))
-        if content and head is not ev:
+        demand = (t.dep_ == "advcl" and is_purpose_clause(t) and head is not None and head.frame.type == "PROTEST"
+                  and ev.frame.type == "REQUEST")
+        if demand or _prospect_of(ev, by_trigger):
             continue
         if head is not None and head is not ev and (result or purpose):
             head.mentions.append(ev.trigger)
