@@ -205,3 +205,9 @@ def test_a_refused_offer_of_talks_is_one_rejection_and_a_ban_holds_its_content(e
     # a conjoined clause is an event of its own, not the content of the first
     evs = events(engine, "Ethiopia rejected the plan on Monday, and Kenyan troops attacked the town of Mandera.")
     assert sorted(e.type for e in evs) == ["ASSAULT", "REJECT"]
+
+
+def test_an_ethnic_minority_is_coded_where_its_sentence_takes_place(engine):
+    e = find(events(engine, "About 300 ethnic Hungarians demonstrated on Sunday in Romania against the language law."),
+             "demonstrated")
+    assert e.type == "PROTEST" and codes(e.actor) == ["ROU"]

@@ -603,7 +603,8 @@ def _antecedent(tok: Token, low: str, ordered: list[EntityMention], sents, ident
 
 def _locate_peoples(named: list[EntityMention]) -> None:
     """A people is coded where it lives, as CAMEO codes ethnic groups: 'Bosnian Serbs' (BIH),
-    'Iraqi Kurds' (IRQ), 'the Albanians of southern Serbia' (SRB)."""
+    'Iraqi Kurds' (IRQ), 'the Albanians of southern Serbia' (SRB), 'ethnic Albanians' in a
+    sentence about a place in Serbia (SRB)."""
     at = {i: m for m in named for i in range(m.start, m.end)}
     for m in named:
         if m.label != "NORP" or not m.span.text[:1].isupper() or m.span.root.tag_ not in ("NNPS", "NNS", "NNP"):
@@ -618,6 +619,11 @@ def _locate_peoples(named: list[EntityMention]) -> None:
         for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "in")):
             for obj in (g for g in prep.children if g.dep_ == "pobj"):
                 where = where or at.get(obj.i)
+        if where is None and any(c.dep_ == "amod" and c.lower_ == "ethnic" for c in head.children):
+            # "ethnic Albanians demonstrated in Serbia": a minority, where its sentence takes place
+            own = m.actor.country if m.actor else None
+            where = next((o for o in named if o.place is not None and o.actor is not None and o.actor.country
+                          and o.actor.country != own and o.span.sent.start == m.span.sent.start), None)
         if where is None or where.actor is None or not where.actor.country:
             continue
         if m.actor is None or m.actor.country != where.actor.country:
