@@ -209,11 +209,20 @@ _LOCATIVE = frozenset("in at near from to into outside around across towards tow
 
 
 def _after_locative(doc: Doc, i: int) -> bool:
-    """Is token i preceded by a locative preposition (skipping 'the' and adjectives)?"""
+    """Is token i preceded by a locative preposition (skipping 'the' and adjectives), or by 'the
+    town of', 'the port city of' (which name a place whatever the tagger makes of the name)?"""
     k = i - 1
+    if k >= 1 and doc[k].lower_ == "of" and doc[k - 1].lower_ in SETTLEMENT_NOUNS:
+        return True
     while k >= 0 and (doc[k].lower_ in ("the", "a") or doc[k].pos_ == "ADJ"):
         k -= 1
     return k >= 0 and doc[k].lower_ in _LOCATIVE
+
+
+# "near the town of Samarra", "the port city of Odesa", "the province of Idlib"
+SETTLEMENT_NOUNS = frozenset("town city village port capital province region district enclave island county "
+                             "municipality suburb neighbourhood neighborhood settlement camp oblast governorate "
+                             "state".split())
 
 
 def _with_feature_word(span: Span) -> Span:
