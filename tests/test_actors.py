@@ -160,3 +160,15 @@ def test_peoples_are_coded_where_they_live(engine):
     by_text = {e.text: e for e in doc.entities}
     assert by_text["Serbs"].actor.country == "BIH"
     assert by_text["Albanians"].actor.country == "SRB"
+
+
+def test_a_title_and_a_surname_find_the_office_holder(engine):
+    doc = engine.extract("The German government welcomed President Reagan's latest statement on arms control.")
+    reagan = next(e for e in doc.entities if e.text == "Reagan")
+    assert reagan.actor.name == "Ronald Reagan" and reagan.actor.country == "USA"
+    # two presidents Bush: the publication date decides, and without one nobody is guessed
+    doc = engine.extract("President Bush met Chancellor Kohl in Bonn.", published="1990-05-01")
+    bush = next(e for e in doc.entities if e.text == "Bush")
+    assert bush.actor.name == "George H. W. Bush"
+    doc = engine.extract("President Bush met Chancellor Kohl in Bonn.")
+    assert next(e for e in doc.entities if e.text == "Bush").actor.name == "Bush"

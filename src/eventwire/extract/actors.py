@@ -434,6 +434,14 @@ class ActorResolver:
             return
         # Titles written before the name: "Prime Minister Robert Fico", "Kremlin spokesman Dmitry Peskov".
         title = self._title_before(m.span, before)
+        if title is not None and a is None and len(m.span) == 1:
+            # "President Reagan": a surname with the title of an office its bearer held
+            held = self.kb.titled_person(m.span.text, title[0].phrase, date)
+            if held is not None:
+                person, office = held
+                m.actor = Actor(name=person.name, country=office.country or person.country, sector=office.sector,
+                                role=office.title, kb_id=person.id, how="kb")
+                return
         if title is not None:
             role, country, place_name = title
             where = place_name or self.kb.country_label(country)

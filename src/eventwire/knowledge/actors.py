@@ -252,6 +252,33 @@ class ActorKB:
                 best = (rank, person)
         return best[1] if best else None
 
+    @functools.cached_property
+    def _by_surname(self) -> dict[str, list[Person]]:
+        index: dict[str, list[Person]] = defaultdict(list)
+        for p in self.people.values():
+            for form in {p.name, *p.aliases}:
+                words = form.split()
+                if len(words) > 1:
+                    index[key(words[-1])].append(p)
+        return {k: list(dict.fromkeys(v)) for k, v in index.items()}
+
+    def titled_person(self, surname: str, role_phrase: str, date: Optional[str]) -> Optional[tuple[Person, Role]]:
+        """'President Reagan': the one person of that surname who held the office the title names
+        (at `date`, when known); None when nobody or several did."""
+        phrase = key(role_phrase)
+        offices = set(self.offices.get(phrase, ()))
+        found = []
+        for person in self._by_surname.get(key(surname), ()):
+            for role in person.roles:
+                title = key(role.title)
+                if not (role.office in offices or title.startswith(phrase + " of") or title == phrase):
+                    continue
+                if date is not None and not role.active_at(date):
+                    continue
+                found.append((person, role))
+                break
+        return found[0] if len({p.id for p, _ in found}) == 1 else None
+
     # ---- building ------------------------------------------------------------------------
     def add_person(self, person: Person) -> None:
         old = self.people.get(person.id)
