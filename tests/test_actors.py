@@ -172,3 +172,10 @@ def test_a_title_and_a_surname_find_the_office_holder(engine):
     assert bush.actor.name == "George H. W. Bush"
     doc = engine.extract("President Bush met Chancellor Kohl in Bonn.")
     assert next(e for e in doc.entities if e.text == "Bush").actor.name == "Bush"
+
+
+def test_a_leaders_surname_before_a_government_word_names_the_country(engine):
+    for text, country in (("The Obama administration imposed sanctions on Russia.", "USA"),
+                          ("The Bush administration said China must drop its trade barriers.", "USA")):
+        (e,) = engine.extract(text).events
+        assert [a.country for a in e.actor] == [country], text

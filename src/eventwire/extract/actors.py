@@ -311,6 +311,8 @@ class ActorResolver:
                 if name.kind in ("region", "region_adj", "region_people"):
                     return name.ref
         code = self.kb.country_of_adjective(tok.text)
+        if code is None and tok.pos_ == "PROPN" and tok.dep_ in ("compound", "poss"):
+            code = self.kb.country_of_surname(tok.text)  # "the Bush administration", "Putin's government"
         return code
 
     def _place_name_of_token(self, tok: Token, mentions) -> Optional[str]:

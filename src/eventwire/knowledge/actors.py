@@ -262,6 +262,19 @@ class ActorKB:
                     index[key(words[-1])].append(p)
         return {k: list(dict.fromkeys(v)) for k, v in index.items()}
 
+    def country_of_surname(self, surname: str) -> Optional[str]:
+        """'the Bush administration', 'the Putin government': the country of the people of that
+        surname in the knowledge base who held the highest office (None when none, or when
+        they are of several countries)."""
+        people = self._by_surname.get(key(surname), ())
+        if not people:
+            return None
+        def rank(p: Person) -> int:
+            return min((OFFICE_RANK.get(r.office, 99) for r in p.roles), default=99)
+        top = min(rank(p) for p in people)  # the president before a namesake minister
+        countries = {p.country for p in people if rank(p) == top}
+        return countries.pop() if len(countries) == 1 else None
+
     def titled_person(self, surname: str, role_phrase: str, date: Optional[str]) -> Optional[tuple[Person, Role]]:
         """'President Reagan': the one person of that surname who held the office the title names
         (at `date`, when known); None when nobody or several did."""
