@@ -179,3 +179,12 @@ def test_a_leaders_surname_before_a_government_word_names_the_country(engine):
                           ("The Bush administration said China must drop its trade barriers.", "USA")):
         (e,) = engine.extract(text).events
         assert [a.country for a in e.actor] == [country], text
+
+
+def test_an_unknown_name_with_a_known_acronym_is_that_organisation(engine):
+    """'Labor' (a party's short name) inside a longer organisation name is not that party."""
+    doc = engine.extract("The International Labor Office (ILO) repeated its demand that Israel ease "
+                         "restrictions on Palestinian workers.")
+    (e,) = doc.events
+    assert e.type == "REQUEST" and [a.country for a in e.actor] == ["IGO"] and [r.country for r in e.recipient] == ["ISR"]
+    assert not any(x.actor and x.actor.country == "AUS" for x in doc.entities)

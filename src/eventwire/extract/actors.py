@@ -69,6 +69,7 @@ class ActorResolver:
         places.update({(p.span.start, None): p for p in doc._.ew_places or ()})
         named = self._named_mentions(doc, self.find_names(doc), places)
         _locate_peoples(named)
+        _named_by_acronym(named)
         nominals = self._nominal_mentions(doc, named)
         mentions = sorted(named + nominals, key=lambda m: (m.start, m.end - m.start))
         mentions = self._surname_mentions(doc, mentions)
@@ -98,6 +99,9 @@ class ActorResolver:
             container = _container_ent(ents, span)
             if container is not None and best.kind not in ("person", "org"):
                 continue  # "American" inside "Daughters of the American Revolution"
+            if container is not None and best.kind == "org" and container.label_ == "ORG" and span.start > min(
+                    t.i for t in container if t.lower_ != "the"):
+                continue  # "Labor" (a party) inside "the International Labor Office"
             if best.kind not in ("person", "org") and any(
                     s < m.end and m.start < e and not (m.start <= s and e <= m.end) for s, e in place_spans):
                 continue  # "the West" of "the West Bank", "Ireland" inside "Northern Ireland"
@@ -609,6 +613,23 @@ def _antecedent(tok: Token, low: str, ordered: list[EntityMention], sents, ident
         if low in _GROUP_PRONOUNS and _plural(prev) and prev.label in ("ORG", "GPE", "NORP", "PERSON"):
             return prev
     return None
+
+
+def _named_by_acronym(named: list[EntityMention]) -> None:
+    """'The International Labor Office (ILO)': a name the knowledge base lacks, followed by an
+    acronym it knows, is that organisation."""
+    at = {i: m for m in named for i in range(m.start, m.end)}
+    for m in named:
+        if m.actor is not None or m.label != "ORG":
+            continue
+        for child in m.span.root.children:
+            known = at.get(child.i)
+            if child.dep_ == "appos" and known is not None and known is not m and known.actor is not None \
+                    and known.actor.kb_id and known.end - known.start == 1 and child.is_upper:
+                a = known.actor
+                m.actor = Actor(name=a.name, country=a.country, sector=a.sector, role=a.role, kb_id=a.kb_id,
+                                how="coref")
+                break
 
 
 def _locate_peoples(named: list[EntityMention]) -> None:
