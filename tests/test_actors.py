@@ -188,3 +188,12 @@ def test_an_unknown_name_with_a_known_acronym_is_that_organisation(engine):
     (e,) = doc.events
     assert e.type == "REQUEST" and [a.country for a in e.actor] == ["IGO"] and [r.country for r in e.recipient] == ["ISR"]
     assert not any(x.actor and x.actor.country == "AUS" for x in doc.entities)
+
+
+def test_a_title_in_apposition_after_a_name_says_whom_the_person_acts_for(engine):
+    doc = engine.extract("Jan Egeland, the UN humanitarian chief, urged Sudan to open the border.")
+    (e,) = doc.events
+    assert e.type == "REQUEST" and [a.country for a in e.actor] == ["IGO"] and [r.country for r in e.recipient] == ["SDN"]
+    doc = engine.extract("Maria Lopez, a spokeswoman for the European Commission, criticised Hungary on Monday.")
+    (e,) = doc.events
+    assert [a.country for a in e.actor] == ["IGO"] and [r.country for r in e.recipient] == ["HUN"]

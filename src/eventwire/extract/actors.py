@@ -273,9 +273,9 @@ class ActorResolver:
         if m.kind == "nominal":
             self._resolve_nominal(doc, m, before, everything, date)
         elif m.label == "PERSON":
-            self._resolve_person(doc, m, before, date)
+            self._resolve_person(doc, m, before, date, everything)
 
-    def _country_from_modifiers(self, head: Token, span: Span, before=None) -> Optional[str]:
+    def _country_from_modifiers(self, head: Token, span: Span, before=None, affiliation: bool = False) -> Optional[str]:
         for child in sorted(head.children, key=lambda c: c.i):
             if child.dep_ == "poss":
                 c = self._country_of_token(child, before)
@@ -291,7 +291,7 @@ class ActorResolver:
                 if c:
                     return c
         # "the army of Chad", then where the group is: "rebels in the Ivory Coast", "activists from Gaza"
-        for preps in (("of",), ("in", "from", "inside")):
+        for preps in (("of", "for") if affiliation else ("of",), ("in", "from", "inside")):
             for child in head.rights:
                 if child.dep_ == "prep" and child.lower_ in preps:
                     for obj in child.children:
@@ -419,7 +419,7 @@ class ActorResolver:
         offices = self.kb.offices.get(phrase, ())
         return role.startswith(phrase) or f" {phrase}" in role or any(o.replace("_", " ") in role for o in offices)
 
-    def _resolve_person(self, doc: Doc, m: EntityMention, before, date) -> None:
+    def _resolve_person(self, doc: Doc, m: EntityMention, before, date, everything=()) -> None:
         a = m.actor
         # A later mention of someone named earlier (KB alias or surname): point to the first mention.
         for prev in before:
@@ -448,6 +448,8 @@ class ActorResolver:
                 m.actor = Actor(name=person.name, country=office.country or person.country, sector=office.sector,
                                 role=office.title, kb_id=person.id, how="kb")
                 return
+        if title is None and (a is None or not a.country):
+            title = self._title_after(m.span, everything)
         if title is not None:
             role, country, place_name = title
             where = place_name or self.kb.country_label(country)
@@ -457,6 +459,20 @@ class ActorResolver:
                                          (f"{_title(role.phrase)} of {where}" if where else _title(role.phrase))),
                 kb_id=a.kb_id if a else None, how=a.how if a else "context",
             )
+
+    def _title_after(self, span: Span, mentions) -> Optional[tuple[RoleNoun, Optional[str], Optional[str]]]:
+        """'Jan Egeland, the UN humanitarian chief,', 'Maria Lopez, a spokeswoman for the European
+        Commission': a title in apposition after the name, and whom it is held for."""
+        for child in span.root.children:
+            if child.dep_ != "appos" or child.i < span.end:
+                continue
+            found = self._role_at(child)
+            if found is None or found[0].kind not in ("person", "office"):
+                continue
+            title_span = span.doc[child.left_edge.i:child.right_edge.i + 1]
+            country = self._country_from_modifiers(child, title_span, mentions, affiliation=True)
+            return found[0], country, self._place_name_of_token(child, mentions) if country else None
+        return None
 
     def _title_before(self, span: Span, before) -> Optional[tuple[RoleNoun, Optional[str], Optional[str]]]:
         doc = span.doc
