@@ -211,3 +211,9 @@ def test_an_ethnic_minority_is_coded_where_its_sentence_takes_place(engine):
     e = find(events(engine, "About 300 ethnic Hungarians demonstrated on Sunday in Romania against the language law."),
              "demonstrated")
     assert e.type == "PROTEST" and codes(e.actor) == ["ROU"]
+
+
+def test_an_event_noun_carried_by_a_verb_takes_the_verbs_recipient(engine):
+    (e,) = events(engine, "President Emmanuel Macron gave a warm welcome on Thursday to Kenyan President William Ruto.",
+                  published="2023-10-05")
+    assert e.type == "CONSULT" and codes(e.actor) == ["FRA"] and codes(e.recipient) == ["KEN"]

@@ -75,6 +75,10 @@ FROM_ACTOR_TYPES = frozenset({"REQUEST", "AGREE", "SUPPORT", "ACCUSE", "THREATEN
                               "COOPERATE", "AID", "CONCEDE", "PROTEST"})
 
 
+# who an event noun carried by a verb is aimed at, when the verb holds it ("paid a visit to …")
+CARRIER_RECIPIENT = ("dative", "prep:to", "prep:on", "prep:against", "prep:with")
+
+
 DEFAULT_NOUN_RECIPIENT = ("prep:on", "prep:against", "prep:to", "prep:with", "prep:at", "prep:of")
 
 
@@ -306,17 +310,26 @@ class EventCoder:
     def _noun_parties(self, ctx, tok: Token, frame: Frame):
         default = DEFAULT_NOUN_ACTOR + (("prep:from",) if frame.type in FROM_ACTOR_TYPES else ())
         actors = ctx.first_parties(tok, frame.actor or default)
-        if not actors and tok.dep_ in ("dobj", "pobj", "attr", "nsubjpass") and tok.head.pos_ in ("VERB", "AUX", "ADP"):
-            verb = tok.head if tok.head.pos_ != "ADP" else tok.head.head
-            # "continued their hunger strike", "began a visit": the subject of a verb that only
-            # carries the event noun; not of one that is an event or a saying of its own ("rejected
-            # an offer", "demanded the removal", "described the trip")
-            lemma = verb.lemma_.lower()
-            if verb.pos_ in ("VERB", "AUX") and self._frame(verb, "VERB") is None and lemma not in NOT_CARRIERS:
-                s = first_child(verb, "nsubj")
-                actors = ctx.parties([s] if s is not None else inherited_subject(verb))
         recipients = ctx.first_parties(tok, with_defaults(frame.recipient, DEFAULT_NOUN_RECIPIENT))
+        carrier = self._carrier(tok)
+        if carrier is not None and not actors:
+            s = first_child(carrier, "nsubj")
+            actors = ctx.parties([s] if s is not None else inherited_subject(carrier))
+        if carrier is not None and not recipients and tok.dep_ == "dobj":
+            # "gave a warm welcome on Thursday to the South African leader"
+            recipients = ctx.first_parties(carrier, CARRIER_RECIPIENT)
         return symmetric_parties(frame, tok, ctx, actors, recipients)
+
+    def _carrier(self, tok: Token) -> Optional[Token]:
+        """'continued their hunger strike', 'began a visit', 'gave a warm welcome': the verb that
+        only carries the event noun; not one that is an event or a saying of its own ('rejected
+        an offer', 'demanded the removal', 'described the trip')."""
+        if tok.dep_ not in ("dobj", "pobj", "attr", "nsubjpass") or tok.head.pos_ not in ("VERB", "AUX", "ADP"):
+            return None
+        verb = tok.head if tok.head.pos_ != "ADP" else tok.head.head
+        if verb.pos_ in ("VERB", "AUX") and self._frame(verb, "VERB") is None and verb.lemma_.lower() not in NOT_CARRIERS:
+            return verb
+        return None
 
 
 def _trigger_pos(tok: Token) -> Optional[str]:
