@@ -197,3 +197,8 @@ def test_a_title_in_apposition_after_a_name_says_whom_the_person_acts_for(engine
     doc = engine.extract("Maria Lopez, a spokeswoman for the European Commission, criticised Hungary on Monday.")
     (e,) = doc.events
     assert [a.country for a in e.actor] == ["IGO"] and [r.country for r in e.recipient] == ["HUN"]
+
+
+def test_a_group_takes_the_country_of_the_only_places_in_its_sentence(engine):
+    (e,) = engine.extract("Police arrested 20 protesters in Brasilia on Tuesday.", published="2025-05-14").events
+    assert e.type == "COERCE" and [a.country for a in e.actor] == ["BRA"] and [r.country for r in e.recipient] == ["BRA"]

@@ -564,14 +564,18 @@ class ActorResolver:
 
     def _sentence_country(self, doc: Doc, mentions: list[EntityMention]) -> None:
         """A named person the KB does not know, or a group with a sector and no country, in a
-        sentence that names exactly one country, is taken to belong to it ("Judge Alejandro
-        Rivera … 28 Chilean government officials")."""
+        sentence that names exactly one country (itself or by its places), is taken to belong to
+        it ("Judge Alejandro Rivera … 28 Chilean government officials", "Police arrested 20
+        protesters in Brasilia")."""
         sents = Sentences.of(doc)
         by_sentence: dict[int, set[str]] = {}
         for m in mentions:
             a = m.actor
             if m.kind == "name" and a is not None and a.country in self.kb.countries:
                 by_sentence.setdefault(sents.number(m.start), set()).add(a.country)
+            elif m.kind == "name" and m.place is not None and m.place.place.country in self.kb.countries:
+                # "Police arrested 20 protesters in Brasilia": a town names its country too
+                by_sentence.setdefault(sents.number(m.start), set()).add(m.place.place.country)
         for m in mentions:
             if m.actor is not None and m.actor.country:
                 continue
