@@ -217,3 +217,10 @@ def test_an_event_noun_carried_by_a_verb_takes_the_verbs_recipient(engine):
     (e,) = events(engine, "President Emmanuel Macron gave a warm welcome on Thursday to Kenyan President William Ruto.",
                   published="2023-10-05")
     assert e.type == "CONSULT" and codes(e.actor) == ["FRA"] and codes(e.recipient) == ["KEN"]
+
+
+def test_supporters_of_a_leader_are_a_group_of_his_country(engine):
+    evs = events(engine, "About 300 supporters of President Uhuru Kenyatta blocked roads in the city of Mombasa on Monday.",
+                 published="2017-08-10")
+    e = find(evs, "blocked")
+    assert e.type == "PROTEST" and codes(e.actor) == ["KEN"]
