@@ -29,10 +29,17 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "convert the file to UTF-8 first"
-        ) from None
+        raise InputError(not_utf8(data[exc.start], exc.start)) from None
+
+
+def not_utf8(byte: int, offset: int) -> str:
+    """The reason given for input that is not UTF-8 at `offset`."""
+    return f"not valid UTF-8 (byte 0x{byte:02x} at offset {offset}); convert the file to UTF-8 first"
+
+
+def too_large(chars: int, max_chars: int) -> str:
+    """The reason given for a text of `chars` characters, over `max_chars`."""
+    return f"too large: {chars:,} characters (limit {max_chars:,}; raise it with --max-chars)"
 
 
 def check_text(text: str, max_chars: int) -> str:
@@ -42,9 +49,7 @@ def check_text(text: str, max_chars: int) -> str:
     if not text.strip():
         raise InputError("empty document: no text to read")
     if len(text) > max_chars:
-        raise InputError(
-            f"too large: {len(text):,} characters (limit {max_chars:,}; raise it with --max-chars)"
-        )
+        raise InputError(too_large(len(text), max_chars))
     sample = text[:20000]
     controls = len(_CONTROL.findall(sample))
     if "\x00" in sample or controls > max(8, len(sample) // 100):
