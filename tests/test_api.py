@@ -1,8 +1,6 @@
 """The REST API, against a real uvicorn server over a store built from real articles."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import pytest
 

@@ -125,3 +125,22 @@ def test_read_text_document_raises_input_error():
         read_text_document("   ")
     doc = read_text_document(ENGLISH, doc_id="x", published="2025-05-07T10:00:00+02:00")
     assert doc.doc_id == "x" and doc.published == "2025-05-07"
+
+
+def test_count_documents_gives_the_progress_bar_its_total(tmp_path):
+    """As many as read_inputs yields, counted without reading: files, non-blank JSON Lines
+    lines, one failure for a missing path; unknown for standard input and JSON lists."""
+    from eventwire.ingest import count_documents
+
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("Kenya and Uganda held talks in Kampala on Monday about the border.")
+    (folder / "sub" / "b.html").write_text("<p>Police in Nairobi arrested twelve protesters on Tuesday.</p>")
+    (folder / ".hidden.txt").write_text("not read")
+    (folder / "c.jsonl").write_text('{"text": "one"}\n\n{"text": "two"}\n   \n{"text": "three"}\n')
+    (folder / "d.json").write_text('{"text": "Kenya closed its border with Somalia on Friday, officials said."}')
+    paths = [str(folder), str(tmp_path / "missing.txt")]
+    assert count_documents(paths) == len(list(read_inputs(paths))) == 7
+    (tmp_path / "list.json").write_text('[{"text": "a"}, {"text": "b"}]')
+    assert count_documents([str(tmp_path / "list.json")]) is None
+    assert count_documents(["-"]) is None

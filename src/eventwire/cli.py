@@ -12,6 +12,7 @@ from eventwire.cli_common import (
     ACTORS_HELP,
     MODEL_HELP,
     PROGRESS_HELP,
+    document_bar,
     progress_enabled,
     reading_options,
 )
@@ -72,11 +73,7 @@ def extract(paths, output, pretty, published, fmt, model, actors, lexicon, max_c
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
     fail_out = open(failures, "w", encoding="utf-8") if failures else None
     done = failed = 0
-    bar = None
-    if progress_enabled(progress):
-        from tqdm import tqdm
-
-        bar = tqdm(unit="doc", file=sys.stderr, desc="extract", dynamic_ncols=True)
+    bar = document_bar(progress, "extract", paths, fmt)
     try:
         for result in engine.process_many(items):
             if isinstance(result, Failure):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from eventwire.cli_common import progress_enabled
+from eventwire.cli_common import document_bar, progress_enabled
 from eventwire.errors import EventwireError
 
 CLUSTER_HINT = "the cluster commands need Dask: pip install 'eventwire[cluster]'"
@@ -52,11 +52,7 @@ def cluster_ingest(paths, db, *, published, fmt, engine_options: dict, max_chars
     if cluster and local_cluster:
         raise click.UsageError("give --cluster or --local-cluster, not both")
     shards = shards or str(Path(db).with_suffix(".shards"))
-    bar = None
-    if progress_enabled(progress):
-        from tqdm import tqdm
-
-        bar = tqdm(unit="docs", file=sys.stderr, desc="cluster", dynamic_ncols=True)
+    bar = document_bar(progress, "cluster", paths, fmt)
     tally = {"stored": 0, "skipped": 0, "failed": 0}
     say = bar.write if bar is not None else functools.partial(click.echo, err=True)
 

@@ -21,6 +21,19 @@ def progress_enabled(progress: Optional[bool]) -> bool:
     return sys.stderr.isatty() if progress is None else progress
 
 
+def document_bar(progress: Optional[bool], desc: str, paths=(), fmt: str = "auto"):
+    """A progress bar on stderr over the documents of `paths` (None when progress is off): rate,
+    and the time left when their number can be counted beforehand (see `count_documents`)."""
+    if not progress_enabled(progress):
+        return None
+    from tqdm import tqdm
+
+    from eventwire.ingest import count_documents
+
+    return tqdm(total=count_documents(paths, fmt) if paths else None, unit="docs", file=sys.stderr, desc=desc,
+                dynamic_ncols=True)
+
+
 def reading_options(command: Callable) -> Callable:
     """The options of every command that reads documents and extracts them (`extract`, `ingest`)."""
     options = [

@@ -15,7 +15,7 @@ import click
 from eventwire.cli_cluster import cluster_ingest, cluster_options, wants_cluster
 from eventwire.cli_common import (
     PROGRESS_HELP,
-    progress_enabled,
+    document_bar,
     reading_options,
 )
 from eventwire.errors import EventwireError
@@ -141,11 +141,7 @@ def ingest(paths, db, jobs, published, fmt, model, actors, lexicon, max_chars, t
         return cluster_ingest(paths, db, published=published, fmt=fmt, max_chars=max_chars, progress=progress,
                               engine_options=options, **cluster_kw)
     store = _open(db, create=True)
-    bar = None
-    if progress_enabled(progress):
-        from tqdm import tqdm
-
-        bar = tqdm(unit="docs", file=sys.stderr, desc="ingest", dynamic_ncols=True)
+    bar = document_bar(progress, "ingest", paths, fmt)
     tally = {"stored": 0, "skipped": 0, "failed": 0}
 
     def on_result(origin: str, result) -> None:

@@ -204,7 +204,7 @@ class ActorResolver:
         left = [head]
         i = head.i - 1
         while i >= 0 and head.doc[i].dep_ in ("compound", "amod") and head.doc[i].head.i > i \
-                and head.doc[i].head.i <= head.i and not head.doc[i].ent_type_ in ("GPE", "NORP", "PERSON"):
+                and head.doc[i].head.i <= head.i and head.doc[i].ent_type_ not in ("GPE", "NORP", "PERSON"):
             left.insert(0, head.doc[i])
             i -= 1
         heads = [head.lemma_.lower()]
