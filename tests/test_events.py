@@ -224,3 +224,8 @@ def test_supporters_of_a_leader_are_a_group_of_his_country(engine):
                  published="2017-08-10")
     e = find(evs, "blocked")
     assert e.type == "PROTEST" and codes(e.actor) == ["KEN"]
+
+
+def test_forcing_an_aid_agency_out_of_the_country_is_an_expulsion(engine):
+    (e,) = events(engine, "Khartoum forced the UN children's agency out of the country on Monday.")
+    assert e.type == "SANCTION" and e.cameo.startswith("166") and codes(e.actor) == ["SDN"] and codes(e.recipient) == ["IGO"]
