@@ -144,3 +144,13 @@ def test_count_documents_gives_the_progress_bar_its_total(tmp_path):
     (tmp_path / "list.json").write_text('[{"text": "a"}, {"text": "b"}]')
     assert count_documents([str(tmp_path / "list.json")]) is None
     assert count_documents(["-"]) is None
+
+
+def test_the_same_few_words_repeated_are_not_prose():
+    """'{"a":[{"a":[…' is all common English words, and took spaCy minutes; it is refused."""
+    from eventwire.ingest.checks import guess_language
+
+    assert guess_language('{"a":[' * 3000 + "1" + "]}" * 3000) == "the same few words repeated, not prose"
+    prose = ("Police in Nairobi arrested twelve protesters near the parliament on Tuesday, officials said, "
+             "after a march against new taxes turned violent and shops in the city centre were looted. ") * 20
+    assert guess_language(prose) == "en"  # a repeated paragraph is still prose: many different words

@@ -74,4 +74,6 @@ def guess_language(text: str) -> str:
     common = sum(1 for w in words if w.lower() in _ENGLISH_WORDS)
     if common / len(words) < 0.08:
         return "too few common English words"
+    if len(words) >= 500 and len({w.lower() for w in words}) < len(words) * 0.01:
+        return "the same few words repeated, not prose"  # 'a a a a …': English words, no text
     return "en"
