@@ -21,6 +21,19 @@ if not hasattr(signal, "setitimer"):
     pytest.skip("the time limit needs POSIX signals", allow_module_level=True)
 
 SENTENCE = "Police in Nairobi arrested {n} protesters near the parliament on Tuesday, officials said. "
+COUNTRIES = "Kenya Uganda Ethiopia Somalia Sudan Egypt Ghana Nigeria Senegal Mali Chad Niger Angola Zambia".split()
+TOPICS = ("fishing rights", "the border", "grain exports", "refugees", "a new railway", "power lines",
+          "water sharing", "customs duties", "a ceasefire", "oil prices", "visa rules", "the election")
+
+
+def long_text(sentences: int) -> str:
+    """A long article of varied sentences (slow to parse, but prose)."""
+    out = []
+    for n in range(sentences):
+        a, b = COUNTRIES[n % len(COUNTRIES)], COUNTRIES[(n * 5 + 3) % len(COUNTRIES)]
+        out.append(f"{a} and {b} held talks on {TOPICS[n % len(TOPICS)]} in round {n}, officials said. "
+                   + SENTENCE.format(n=n))
+    return " ".join(out)
 
 
 def busy(seconds: float) -> None:
@@ -72,8 +85,7 @@ def test_no_limit_outside_the_main_thread():
 
 def test_a_slow_document_fails_and_its_batch_neighbours_are_extracted(engine):
     short = [read_text_document(SENTENCE.format(n=n), doc_id=f"short-{n}", published="2025-03-11") for n in (3, 4)]
-    long = read_text_document(" ".join(SENTENCE.format(n=n) for n in range(4000)), doc_id="long",
-                              published="2025-03-11")
+    long = read_text_document(long_text(2000), doc_id="long", published="2025-03-11")
     saved = engine.time_limit
     engine.time_limit = 1.0
     try:
@@ -93,7 +105,7 @@ def test_ingest_records_a_document_over_the_time_limit(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.txt").write_text(SENTENCE.format(n=5), encoding="utf-8")
-    (folder / "slow.txt").write_text(" ".join(SENTENCE.format(n=n) for n in range(4000)), encoding="utf-8")
+    (folder / "slow.txt").write_text(long_text(2000), encoding="utf-8")
     db = tmp_path / "t.db"
     exe = Path(sys.executable).parent / "eventwire"
     run = subprocess.run([str(exe), "ingest", str(folder), "--db", str(db), "--no-progress",
