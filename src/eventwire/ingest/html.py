@@ -28,11 +28,11 @@ def extract_main_text(html: str) -> Page:
         # The default parser stops 256 elements deep; a page nested deeper (generated markup,
         # or hostile) is parsed again with the limit raised as far as libxml2 goes (2,048).
         tree, too_deep = _parse_deep(html)
-        if tree is not None and _words(deeper := _bare_extraction(tree)) >= MIN_WORDS:
-            result, words = deeper, _words(deeper)
-        elif too_deep:
+        if too_deep:  # (extracting from a tree 2,048 deep can take trafilatura many seconds)
             raise InputError("no article text found in the HTML: it is nested more than 2,048 elements "
                              "deep, and what lies deeper is not read")
+        if tree is not None and _words(deeper := _bare_extraction(tree)) >= MIN_WORDS:
+            result, words = deeper, _words(deeper)
     if words < MIN_WORDS:
         raise InputError(f"no article text found in the HTML ({words} words of main text)")
     return Page(
