@@ -154,3 +154,15 @@ def test_the_same_few_words_repeated_are_not_prose():
     prose = ("Police in Nairobi arrested twelve protesters near the parliament on Tuesday, officials said, "
              "after a march against new taxes turned violent and shops in the city centre were looted. ") * 20
     assert guess_language(prose) == "en"  # a repeated paragraph is still prose: many different words
+
+
+def test_a_run_of_thousands_of_characters_without_a_space_is_not_prose():
+    """spaCy's tokenizer is quadratic in such a run ('[[[[…' of 20,000 characters took 45 s)."""
+    from eventwire.errors import InputError
+    from eventwire.ingest.checks import MAX_WORD_CHARS, check_text
+
+    text = "Kenya and Uganda held talks in Kampala on Monday about the border, officials said. "
+    with pytest.raises(InputError, match="not prose: a run of 20,001 characters without a space"):
+        check_text(text + "[" * 20_000 + "1 " + text, 1_000_000)
+    url = "https://example.org/" + "a" * (MAX_WORD_CHARS - 40)
+    assert check_text(text + url + " " + text, 1_000_000)  # a long address is still allowed

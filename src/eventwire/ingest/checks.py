@@ -18,6 +18,10 @@ _ENGLISH_WORDS = frozenset(
 )
 _WORD = re.compile(r"[^\W\d_]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# No word of prose (nor a URL) is this long; spaCy's tokenizer takes time quadratic in the length
+# of a run without spaces (20,000 characters of "[[[[…": 45 s).
+MAX_WORD_CHARS = 5000
+_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD_CHARS + 1))
 
 
 def decode(data: bytes) -> str:
@@ -54,6 +58,10 @@ def check_text(text: str, max_chars: int) -> str:
     controls = len(_CONTROL.findall(sample))
     if "\x00" in sample or controls > max(8, len(sample) // 100):
         raise InputError("binary content (control characters), not text")
+    long_word = _LONG_WORD.search(text)
+    if long_word:
+        raise InputError(f"not prose: a run of {len(long_word.group()):,} characters without a space "
+                         f"(at character {long_word.start():,}; the limit is {MAX_WORD_CHARS:,})")
     language = guess_language(sample)
     if language != "en":
         raise InputError(f"not English ({language}); eventwire reads English news only")
