@@ -14,6 +14,8 @@ publication date; possessives and nationality words for bodies ("Russia's defenc
 """
 from __future__ import annotations
 
+import dataclasses
+
 from typing import Optional
 
 from spacy.language import Language
@@ -646,9 +648,7 @@ def _named_by_acronym(named: list[EntityMention]) -> None:
             known = at.get(child.i)
             if child.dep_ == "appos" and known is not None and known is not m and known.actor is not None \
                     and known.actor.kb_id and known.end - known.start == 1 and child.is_upper:
-                a = known.actor
-                m.actor = Actor(name=a.name, country=a.country, sector=a.sector, role=a.role, kb_id=a.kb_id,
-                                how="coref")
+                m.actor = dataclasses.replace(known.actor, how="coref")
                 break
 
 
@@ -673,8 +673,9 @@ def _locate_peoples(named: list[EntityMention]) -> None:
         if where is None and any(c.dep_ == "amod" and c.lower_ == "ethnic" for c in head.children):
             # "ethnic Albanians demonstrated in Serbia": a minority, where its sentence takes place
             own = m.actor.country if m.actor else None
+            sents = Sentences.of(m.span.doc)
             where = next((o for o in named if o.place is not None and o.actor is not None and o.actor.country
-                          and o.actor.country != own and o.span.sent.start == m.span.sent.start), None)
+                          and o.actor.country != own and sents.number(o.start) == sents.number(m.start)), None)
         if where is None or where.actor is None or not where.actor.country:
             continue
         if m.actor is None or m.actor.country != where.actor.country:

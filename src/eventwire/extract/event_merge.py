@@ -67,10 +67,10 @@ def fold_results(events: list[EventMention]) -> list[EventMention]:
         head = by_trigger.get(t.head.i)
         result = t.dep_ == "advcl" and t.tag_ == "VBG" and t.i > t.head.i and not any(
             c.dep_ in ("nsubj", "nsubjpass", "mark") for c in t.children)
+        in_purpose = head is not None and t.dep_ == "advcl" and is_purpose_clause(t)
         # "sent a guard to participate in the ceremony": the purpose, coded alike, is the same event
-        purpose = t.dep_ == "advcl" and is_purpose_clause(t) and head is not None and head.frame.type == ev.frame.type
-        demand = (t.dep_ == "advcl" and is_purpose_clause(t) and head is not None and head.frame.type == "PROTEST"
-                  and ev.frame.type == "REQUEST")
+        purpose = in_purpose and head.frame.type == ev.frame.type
+        demand = in_purpose and head.frame.type == "PROTEST" and ev.frame.type == "REQUEST"
         if demand or _prospect_of(ev, by_trigger):
             continue
         if head is not None and head is not ev and (result or purpose):

@@ -41,9 +41,10 @@ DEMAND_MODALS = frozenset({"must"})
 FAILING = frozenset({"fail", "refuse", "decline"})
 
 
-INTENT_ADJECTIVES = frozenset("willing ready prepared determined eager poised set likely".split())  # an event dated before the year before publication is historical
+INTENT_ADJECTIVES = frozenset("willing ready prepared determined eager poised set likely".split())
 
 
+# an event dated before the year before publication is historical
 HISTORICAL_YEARS = 1
 
 

@@ -220,9 +220,8 @@ def _after_locative(doc: Doc, i: int) -> bool:
 
 
 # "near the town of Samarra", "the port city of Odesa", "the province of Idlib"
-SETTLEMENT_NOUNS = frozenset("town city village port capital province region district enclave island county "
-                             "municipality suburb neighbourhood neighborhood settlement camp oblast governorate "
-                             "state".split())
+SETTLEMENT_NOUNS = frozenset(FEATURE_SUFFIXES) | frozenset(
+    "town village port capital enclave island suburb neighbourhood neighborhood settlement camp".split())
 
 
 def _with_feature_word(span: Span) -> Span:

@@ -235,13 +235,10 @@ class ActorKB:
     def office_holder(self, country: str, role_phrase: str, date: Optional[str]) -> Optional[Person]:
         """Who held the office a role noun names ('president', 'leader'…) in `country` at `date`."""
         phrase = key(role_phrase)
-        offices = set(self.offices.get(phrase, ()))
-        if phrase == "leader" and country in self.countries:
-            offices.add(self.countries[country].leader)
+        extra = (self.countries[country].leader,) if phrase == "leader" and country in self.countries else ()
         best: Optional[tuple[int, Person]] = None
         for person, role in self._holders.get(country, ()):
-            title = key(role.title)
-            if not (role.office in offices or title.startswith(phrase + " of") or title == phrase):
+            if not self._names_office(phrase, role, extra):
                 continue
             if date is not None and not role.active_at(date):
                 continue
@@ -251,6 +248,12 @@ class ActorKB:
             if best is None or rank < best[0]:
                 best = (rank, person)
         return best[1] if best else None
+
+    def _names_office(self, phrase: str, role: Role, extra_offices: tuple[str, ...] = ()) -> bool:
+        """Whether the role noun `phrase` ('president', 'foreign minister') names `role`."""
+        title = key(role.title)
+        return (role.office in self.offices.get(phrase, ()) or role.office in extra_offices
+                or title.startswith(phrase + " of") or title == phrase)
 
     @functools.cached_property
     def _by_surname(self) -> dict[str, list[Person]]:
@@ -279,12 +282,10 @@ class ActorKB:
         """'President Reagan': the one person of that surname who held the office the title names
         (at `date`, when known); None when nobody or several did."""
         phrase = key(role_phrase)
-        offices = set(self.offices.get(phrase, ()))
         found = []
         for person in self._by_surname.get(key(surname), ()):
             for role in person.roles:
-                title = key(role.title)
-                if not (role.office in offices or title.startswith(phrase + " of") or title == phrase):
+                if not self._names_office(phrase, role):
                     continue
                 if date is not None and not role.active_at(date):
                     continue
