@@ -244,17 +244,31 @@ def ingest(label: str, path: Path, db: Path, jobs: int, log: Path, timeout: floa
     return run
 
 
+_HWM = "def hwm(): return next(int(x.split()[1]) for x in open('/proc/self/status') if x.startswith('VmHWM'))\n"
+
+
+def run_with_peak(code: str, *args: str, timeout: Optional[float] = None) -> tuple[float, float, str]:
+    """Run `code` in a fresh Python that has imported `read_inputs` (and json, sys, time): (its
+    peak memory in MB before the code, after it, and what the code printed). The peak is VmHWM,
+    which starts afresh with the new program (the kernel's ru_maxrss keeps the larger memory of
+    the process that started it)."""
+    program = ("import json, sys, time\nfrom eventwire.ingest import read_inputs\n" + _HWM
+               + "before = hwm()\n" + code + "\nprint(before, hwm())\n")
+    out = subprocess.run([sys.executable, "-c", program, *args], check=True, capture_output=True, text=True,
+                         timeout=timeout)
+    *printed, last = out.stdout.strip().splitlines()
+    before, after = (int(x) / 1024 for x in last.split())
+    return before, after, "\n".join(printed)
+
+
 def read_only_peak(path: Path) -> tuple[int, float, float, float]:
     """(items, seconds, peak MB before reading, peak MB after) of `read_inputs` over `path` in a
-    child process, by its VmHWM (which, unlike ru_maxrss, starts afresh with the new program)."""
-    code = ("import json, sys, time\n"
-            "from eventwire.ingest import read_inputs\n"
-            "def hwm(): return next(int(x.split()[1]) for x in open('/proc/self/status') if x.startswith('VmHWM'))\n"
-            "before = hwm()\n"
-            "t0 = time.monotonic(); n = sum(1 for _ in read_inputs([sys.argv[1]]))\n"
-            "print(json.dumps([n, time.monotonic() - t0, before / 1024, hwm() / 1024]))\n")
-    out = subprocess.run([sys.executable, "-c", code, str(path)], check=True, capture_output=True, text=True)
-    return tuple(json.loads(out.stdout))
+    child process."""
+    before, after, printed = run_with_peak(
+        "t0 = time.monotonic(); n = sum(1 for _ in read_inputs([sys.argv[1]]))\n"
+        "print(json.dumps([n, time.monotonic() - t0]))", str(path))
+    items, seconds = json.loads(printed)
+    return items, seconds, before, after
 
 
 # -- the report -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ whole process tree): `python scripts/huge_inputs.py`.
 """
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import random
@@ -30,6 +31,17 @@ EXE = Path(sys.executable).parent / "eventwire"
 MB = 1024 * 1024
 
 
+def _load_script():
+    spec = importlib.util.spec_from_file_location("huge_inputs", ROOT / "scripts" / "huge_inputs.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+huge = _load_script()
+
+
 def sentences() -> list[str]:
     """The sentences of the test articles (real-looking English news)."""
     text = " ".join(f.read_text(encoding="utf-8") for f in sorted((ROOT / "tests" / "articles").glob("*.txt")))
@@ -48,15 +60,9 @@ def news_text(size: int, seed: int = 1) -> str:
 
 def peak_growth_mb(code: str, *args: str) -> tuple[float, str]:
     """Run `code` in a fresh Python after importing eventwire's reader; (how much its peak memory
-    grew, what it printed). The peak is VmHWM, which starts afresh with the new program (the
-    kernel's ru_maxrss does not: it keeps the larger memory of the process that started it)."""
-    program = ("import sys\nfrom eventwire.ingest import read_inputs\n"
-               "def hwm(): return next(int(x.split()[1]) for x in open('/proc/self/status') if x.startswith('VmHWM'))\n"
-               "before = hwm()\n" + code + "\nprint(hwm() - before)\n")
-    out = subprocess.run([sys.executable, "-c", program, *args], capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    *printed, growth = out.stdout.strip().splitlines()
-    return int(growth) / 1024, "\n".join(printed)
+    grew, what it printed), measured as scripts/huge_inputs.py measures it."""
+    before, after, printed = huge.run_with_peak(code, *args, timeout=120)
+    return after - before, printed
 
 
 @pytest.fixture(scope="module")
